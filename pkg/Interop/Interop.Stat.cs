@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+internal static partial class Interop
+{
+    // include/uapi/linux/magic.h
+    internal const long NSFS_MAGIC = 0x6e736673;
+    internal const long PROC_SUPER_MAGIC = 0x9fa0;
+
+    // struct statfs and struct stat are at most 144 bytes on the 64-bit ABIs we build for; the first fields
+    // (f_type; st_dev, st_ino) are 64-bit and at the same offsets on x86_64 and aarch64.
+    private const int StatBufferSize = 256;
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "fstatfs", SetLastError = true)]
+    private static unsafe partial int FStatFsRaw(SafeFileHandle fd, byte* buf);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "fstat", SetLastError = true)]
+    private static unsafe partial int FStatRaw(SafeFileHandle fd, byte* buf);
+
+    /// <summary>The filesystem magic number of an open file (statfs f_type).</summary>
+    internal static unsafe long FStatFsType(SafeFileHandle fd, string path)
+    {
+        byte* buf = stackalloc byte[StatBufferSize];
+        if (FStatFsRaw(fd, buf) != 0)
+        {
+            throw LastError("fstatfs", path);
+        }
+
+        return *(long*)buf;
+    }
+
+    /// <summary>Device and inode of an open file: two namespace files name the same namespace iff these match.</summary>
+    internal static unsafe (ulong Dev, ulong Ino) FStatId(SafeFileHandle fd, string path)
+    {
+        byte* buf = stackalloc byte[StatBufferSize];
+        if (FStatRaw(fd, buf) != 0)
+        {
+            throw LastError("fstat", path);
+        }
+
+        return (*(ulong*)buf, *(ulong*)(buf + 8));
+    }
+}

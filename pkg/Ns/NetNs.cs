@@ -1,0 +1,128 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace CniPlugins.Ns;
+
+/// <summary>
+/// An open network namespace. Code runs inside it only through <see cref="Run{T}"/>, on a dedicated OS thread
+/// that is switched, used and then ends: no pool thread and never the main thread is ever moved, so nothing else
+/// can inherit the namespace. Inside Run: synchronous code only (no Task, await, timers or Process.Start, which
+/// would make threads or children born inside the namespace).
+/// </summary>
+public sealed class NetNs : IDisposable
+{
+    private NetNs(SafeFileHandle handle, string path)
+    {
+        Handle = handle;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The namespace file descriptor, e.g. for IFLA_NET_NS_FD.</summary>
+    public SafeFileHandle Handle { get; }
+
+    public int Fd => (int)Handle.DangerousGetHandle();
+
+    /// <summary>Opens a namespace by path and checks it really is one (nsfs or a /proc entry).</summary>
+    /// <exception cref="NetNsNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    public static NetNs Open(string path)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = Interop.Open(path, Interop.O_RDONLY);
+        }
+        catch (SystemCallException e) when (e.Errno == Interop.Errno.ENOENT)
+        {
+            throw new NetNsNotFoundException(path);
+        }
+
+        try
+        {
+            long magic = Interop.FStatFsType(handle, path);
+            if (magic != Interop.NSFS_MAGIC && magic != Interop.PROC_SUPER_MAGIC)
+            {
+                throw new IOException($"unknown FS magic on \"{path}\": {magic:x}");
+            }
+
+            return new NetNs(handle, path);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The namespace the plugin process itself runs in (its main thread's).</summary>
+    public static NetNs OpenProcessNamespace() => Open("/proc/self/ns/net");
+
+    /// <summary>
+    /// True when <paramref name="path"/> names the namespace the plugin runs in. A path that cannot be opened is
+    /// not the plugin's (DEL must still work when the namespace is gone).
+    /// </summary>
+    public static bool IsPluginOwnNamespace(string path)
+    {
+        try
+        {
+            using var target = Open(path);
+            using var own = OpenProcessNamespace();
+            return target.IsSameAs(own);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public bool IsSameAs(NetNs other) =>
+        Interop.FStatId(Handle, Path) == Interop.FStatId(other.Handle, other.Path);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> inside this namespace on a fresh OS thread and returns its result; the body's
+    /// exception is rethrown on the caller's thread with its stack.
+    /// </summary>
+    public T Run<T>(Func<T> body)
+    {
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            // The thread is ours alone. If switching back fails it simply ends, still inside the namespace,
+            // and nothing else ever runs on it.
+            try
+            {
+                using var original = Open("/proc/thread-self/ns/net");
+                Interop.Setns(Handle, Path);
+                try
+                {
+                    result = body();
+                }
+                catch (Exception e)
+                {
+                    failure = ExceptionDispatchInfo.Capture(e);
+                }
+
+                Interop.Setns(original.Handle, original.Path);
+            }
+            catch (Exception e)
+            {
+                failure ??= ExceptionDispatchInfo.Capture(e);
+            }
+        }, maxStackSize: 256 * 1024);
+        thread.IsBackground = true;
+        thread.UnsafeStart();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    public void Run(Action body) => Run(() =>
+    {
+        body();
+        return true;
+    });
+
+    public void Dispose() => Handle.Dispose();
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CniPlugins.Types;
+
+/// <summary>"10.1.2.5/24" on the wire.</summary>
+public sealed class CidrAddressConverter : JsonConverter<CidrAddress>
+{
+    public override CidrAddress Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        string? s = reader.GetString();
+        return CidrAddress.TryParse(s, out var value) ? value : throw new JsonException($"invalid CIDR address \"{s}\"");
+    }
+
+    public override void Write(Utf8JsonWriter writer, CidrAddress value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
+}
+
+/// <summary>A plain address on the wire; the empty string reads as absent, like the reference's net.IP.</summary>
+public sealed class IPAddressConverter : JsonConverter<IPAddress?>
+{
+    public override bool HandleNull => true;
+
+    public override IPAddress? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        string? s = reader.GetString();
+        if (string.IsNullOrEmpty(s))
+        {
+            return null;
+        }
+
+        return IPAddress.TryParse(s, out var ip) && ip.ScopeId == 0 ? ip : throw new JsonException($"invalid IP address \"{s}\"");
+    }
+
+    public override void Write(Utf8JsonWriter writer, IPAddress? value, JsonSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CniPlugins.Types;
+
+/// <summary>
+/// The keys every plugin configuration shares (SPEC.md §1). Plugins derive their own config from this and
+/// deserialize it with their own source-generated context.
+/// </summary>
+public class NetConf
+{
+    [JsonPropertyName("cniVersion")]
+    public string? CniVersion { get; set; }
+
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("type")]
+    public string Type { get; set; } = "";
+
+    [JsonPropertyName("capabilities")]
+    public Dictionary<string, bool>? Capabilities { get; set; }
+
+    [JsonPropertyName("ipam")]
+    public IpamConf? Ipam { get; set; }
+
+    [JsonPropertyName("dns")]
+    public Dns? Dns { get; set; }
+
+    /// <summary>The previous plugin's result, kept raw until a plugin needs it typed (<see cref="ResultJson.Parse(JsonElement, string)"/>).</summary>
+    [JsonPropertyName("prevResult")]
+    public JsonElement? PrevResult { get; set; }
+
+    /// <summary>GC: the attachments that are still in use (spec 1.1.0).</summary>
+    [JsonPropertyName("cni.dev/valid-attachments")]
+    public List<GcAttachment>? ValidAttachments { get; set; }
+
+    /// <summary>GC: the key an early 1.1.0 library sent instead; read when the spec's key is absent.</summary>
+    [JsonPropertyName("cni.dev/attachments")]
+    public List<GcAttachment>? LegacyAttachments { get; set; }
+
+    [JsonIgnore]
+    public string EffectiveVersion => string.IsNullOrEmpty(CniVersion) ? Types.CniVersion.Default : CniVersion;
+
+    /// <summary>The still-valid attachments of a GC request, from either key; null when the runtime sent neither.</summary>
+    [JsonIgnore]
+    public List<GcAttachment>? GcValidAttachments => ValidAttachments ?? LegacyAttachments;
+
+    /// <summary>The typed prevResult, or null when there is none.</summary>
+    public Result? ParsePrevResult() =>
+        PrevResult is { ValueKind: JsonValueKind.Object } prev ? ResultJson.Parse(prev, EffectiveVersion) : null;
+}
+
+public sealed class IpamConf
+{
+    [JsonPropertyName("type")]
+    public string? Type { get; set; }
+}
+
+public sealed class GcAttachment
+{
+    [JsonPropertyName("containerID")]
+    public string ContainerId { get; set; } = "";
+
+    [JsonPropertyName("ifname")]
+    public string IfName { get; set; } = "";
+}
