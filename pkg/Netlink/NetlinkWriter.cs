@@ -73,7 +73,7 @@ public ref struct NetlinkWriter
         s[11] = type;
     }
 
-    public void Attr(ushort type, ReadOnlySpan<byte> value)
+    public void Attr(ushort type, scoped ReadOnlySpan<byte> value)
     {
         value.CopyTo(AttrSpan(type, value.Length));
     }

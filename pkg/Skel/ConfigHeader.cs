@@ -51,7 +51,8 @@ internal readonly record struct ConfigHeader(string? CniVersion, string Name)
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {FirstSentence(e.Message)}");
+            string where = e.LineNumber is long line ? $" (line {line + 1}, byte {e.BytePositionInLine})" : "";
+            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {FirstSentence(e.Message)}{where}");
         }
 
         return new ConfigHeader(version, name);

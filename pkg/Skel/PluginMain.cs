@@ -42,6 +42,11 @@ public static class PluginMain
         }
         catch (Exception e)
         {
+            if (host.GetEnvironmentVariable("CNI_PLUGINS_DEBUG") == "1")
+            {
+                WriteText(host.OpenStandardError(), e.ToString() + "\n");
+            }
+
             PluginOutput.WriteError(stdout, new CniException(ErrorCode.Internal, e.Message));
         }
 

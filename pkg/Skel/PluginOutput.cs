@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CniPlugins.Types;
 
@@ -9,7 +10,9 @@ namespace CniPlugins.Skel;
 /// </summary>
 internal static class PluginOutput
 {
-    private static readonly JsonWriterOptions s_indented = new() { Indented = true, IndentSize = 4 };
+    // Go's encoder leaves quotes and apostrophes alone; so do we, so messages read the same.
+    private static readonly JsonWriterOptions s_indented =
+        new() { Indented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void WriteError(Stream stdout, CniException error)
     {

@@ -30,7 +30,7 @@ public readonly record struct CidrAddress(IPAddress Address, int PrefixLength)
         }
 
         int slash = s.IndexOf('/');
-        if (slash <= 0 || !IPAddress.TryParse(s.AsSpan(0, slash), out var ip) || ip.ScopeId != 0 ||
+        if (slash <= 0 || !IPAddress.TryParse(s.AsSpan(0, slash), out var ip) || s.Contains('%') ||
             !int.TryParse(s.AsSpan(slash + 1), System.Globalization.NumberStyles.None, null, out int prefix))
         {
             return false;

@@ -35,7 +35,7 @@ public sealed class IPAddressConverter : JsonConverter<IPAddress?>
             return null;
         }
 
-        return IPAddress.TryParse(s, out var ip) && ip.ScopeId == 0 ? ip : throw new JsonException($"invalid IP address \"{s}\"");
+        return !s.Contains('%') && IPAddress.TryParse(s, out var ip) ? ip : throw new JsonException($"invalid IP address \"{s}\"");
     }
 
     public override void Write(Utf8JsonWriter writer, IPAddress? value, JsonSerializerOptions options)

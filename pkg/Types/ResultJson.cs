@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CniPlugins.Types;
@@ -10,17 +11,22 @@ namespace CniPlugins.Types;
 /// </summary>
 public static class ResultJson
 {
+    private static readonly TypesJsonContext s_context = new(new System.Text.Json.JsonSerializerOptions(TypesJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>Serializes <paramref name="result"/> in the shape of <paramref name="version"/>, indented like the reference.</summary>
     public static byte[] Serialize(Result result, string version)
     {
         if (CniVersion.IsLegacy020(version))
         {
-            return JsonSerializer.SerializeToUtf8Bytes(To020(result, version), TypesJsonContext.Default.Result020);
+            return JsonSerializer.SerializeToUtf8Bytes(To020(result, version), s_context.Result020);
         }
 
         if (CniVersion.Is04x(version))
         {
-            return JsonSerializer.SerializeToUtf8Bytes(To04(result, version), TypesJsonContext.Default.Result04);
+            return JsonSerializer.SerializeToUtf8Bytes(To04(result, version), s_context.Result04);
         }
 
         if (!CniVersion.IsSupported(version))
@@ -36,7 +42,7 @@ public static class ResultJson
             Routes = NullIfEmpty(result.Routes),
             Dns = result.Dns is { IsEmpty: false } ? result.Dns : null,
         };
-        return JsonSerializer.SerializeToUtf8Bytes(copy, TypesJsonContext.Default.Result);
+        return JsonSerializer.SerializeToUtf8Bytes(copy, s_context.Result);
     }
 
     /// <summary>Parses a result written in the shape of <paramref name="version"/> into the newest shape.</summary>
@@ -46,15 +52,15 @@ public static class ResultJson
         {
             if (CniVersion.IsLegacy020(version))
             {
-                return From020(JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result020)!);
+                return From020(JsonSerializer.Deserialize(json, s_context.Result020)!);
             }
 
             if (CniVersion.Is04x(version))
             {
-                return From04(JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result04)!);
+                return From04(JsonSerializer.Deserialize(json, s_context.Result04)!);
             }
 
-            var result = JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result)!;
+            var result = JsonSerializer.Deserialize(json, s_context.Result)!;
             result.CniVersion = version;
             return result;
         }

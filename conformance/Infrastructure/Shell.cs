@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace CniPlugins.Conformance.Infrastructure;
+
+/// <summary>Runs a program with an argument array (never through a shell) and captures what it prints.</summary>
+public static class Shell
+{
+    public sealed record Output(int ExitCode, string Stdout, string Stderr)
+    {
+        public Output EnsureSuccess(string what)
+        {
+            if (ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{what} failed ({ExitCode}): {Stderr.Trim()} {Stdout.Trim()}");
+            }
+
+            return this;
+        }
+    }
+
+    public static Output Run(string file, IEnumerable<string> args, string? stdin = null,
+        IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        if (env is not null)
+        {
+            foreach (var (k, v) in env)
+            {
+                psi.Environment[k] = v;
+            }
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            p.StandardInput.Write(stdin);
+        }
+
+        p.StandardInput.Close();
+        if (!p.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
+        }
+
+        return new Output(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Runs <c>ip {args}</c>.</summary>
+    public static Output Ip(params string[] args) => Run("ip", args);
+}

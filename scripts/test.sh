@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the binaries once, then runs every test project: unit tests and the conformance suite (which execs the
+# published binaries in throwaway network namespaces and needs root). Ends with "N passed, N failed".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+"$root/scripts/build.sh" "$root/bin" >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+mapfile -t projects < <(find tests conformance ipam plugins -name '*.csproj' -path '*Tests*' -o -name 'Conformance.csproj' 2>/dev/null | sort -u)
+passed=0; failed=0; status=0
+log=$(mktemp)
+for proj in "${projects[@]}"; do
+  echo "== $proj"
+  dotnet test "$proj" --nologo 2>&1 | tee "$log" | grep -E '^\s*(Failed|Passed|Skipped) |Error Message|Failed!|Passed!|error' || true
+  line=$(grep -E '(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+' "$log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "no test summary for $proj"; tail -20 "$log"; failed=$((failed + 1)); status=1; continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" -eq 0 ] || status=1
+done
+rm -f "$log"
+echo "$passed passed, $failed failed"
+exit $status
