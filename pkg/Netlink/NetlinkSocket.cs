@@ -6,7 +6,7 @@ namespace CniPlugins.Netlink;
 /// A raw netlink socket. It belongs for life to the namespace that was current on the thread that opened it, so
 /// one is opened per namespace (see <see cref="RtnlHandle.OpenIn"/>) and then used from any thread.
 /// </summary>
-public sealed class NetlinkSocket : IDisposable
+public sealed class NetlinkSocket : INetlinkTransport
 {
     private int _fd;
 

@@ -13,18 +13,19 @@ public sealed partial class RtnlHandle : IDisposable
     private const int MaxDumpAttempts = 5;
     private const int RequestBufferSize = 1024;
 
-    private readonly NetlinkSocket _socket;
+    private readonly INetlinkTransport _socket;
     private readonly byte[] _receiveBuffer = new byte[64 * 1024];
     private uint _seq;
 
-    private RtnlHandle(NetlinkSocket socket)
+    /// <summary>Wraps a transport; tests pass a fake, everything else uses <see cref="Open"/>.</summary>
+    internal RtnlHandle(INetlinkTransport socket, uint initialSeq)
     {
         _socket = socket;
-        _seq = (uint)Environment.TickCount;
+        _seq = initialSeq;
     }
 
     /// <summary>Opens a handle on the calling thread's namespace.</summary>
-    public static RtnlHandle Open() => new(NetlinkSocket.Open(Interop.NETLINK_ROUTE));
+    public static RtnlHandle Open() => new(NetlinkSocket.Open(Interop.NETLINK_ROUTE), (uint)Environment.TickCount);
 
     /// <summary>Opens a handle on <paramref name="ns"/>; it stays there whichever thread uses it later.</summary>
     public static RtnlHandle OpenIn(NetNs ns) => ns.Run(Open);
