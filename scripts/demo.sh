@@ -5,6 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces need CAP_SYS_ADMIN)"; exit 1; }
+"$root/scripts/deps.sh"
 [ "${SKIP_BUILD:-0}" = 1 ] || "$root/scripts/build.sh" "$root/bin" >/dev/null
 
 tag="cnidemo$$"
