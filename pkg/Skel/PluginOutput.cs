@@ -11,12 +11,12 @@ namespace CniPlugins.Skel;
 internal static class PluginOutput
 {
     // Go's encoder leaves quotes and apostrophes alone; so do we, so messages read the same.
-    private static readonly JsonWriterOptions s_indented =
+    private static JsonWriterOptions Indented =>
         new() { Indented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void WriteError(Stream stdout, CniException error)
     {
-        using (var writer = new Utf8JsonWriter(stdout, s_indented))
+        using (var writer = new Utf8JsonWriter(stdout, Indented))
         {
             writer.WriteStartObject();
             writer.WriteNumber("code"u8, error.Code);
