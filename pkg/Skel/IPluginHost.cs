@@ -12,16 +12,16 @@ public interface IPluginHost
     Stream OpenStandardError();
 }
 
-/// <summary>The real process.</summary>
+/// <summary>The real process, its standard streams straight on descriptors 0-2 (see <see cref="StdioStream"/>).</summary>
 public sealed class ProcessHost : IPluginHost
 {
     public static readonly ProcessHost Instance = new();
 
     public string? GetEnvironmentVariable(string name) => Environment.GetEnvironmentVariable(name);
 
-    public Stream OpenStandardInput() => Console.OpenStandardInput();
+    public Stream OpenStandardInput() => new StdioStream(0, canWrite: false);
 
-    public Stream OpenStandardOutput() => Console.OpenStandardOutput();
+    public Stream OpenStandardOutput() => new StdioStream(1, canWrite: true);
 
-    public Stream OpenStandardError() => Console.OpenStandardError();
+    public Stream OpenStandardError() => new StdioStream(2, canWrite: true);
 }

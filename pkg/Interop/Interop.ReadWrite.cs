@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+internal static partial class Interop
+{
+    [LibraryImport(Libraries.Libc, EntryPoint = "read", SetLastError = true)]
+    internal static unsafe partial nint Read(int fd, byte* buf, nuint count);
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "write", SetLastError = true)]
+    internal static unsafe partial nint Write(int fd, byte* buf, nuint count);
+}
