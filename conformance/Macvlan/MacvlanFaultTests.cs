@@ -66,6 +66,21 @@ public sealed class MacvlanFaultTests
         AssertNothingLeft(lab, ctr);
     }
 
+    [Theory]
+    [InlineData("0.1.0")]
+    [InlineData("0.2.0")]
+    public void L2_only_with_a_version_whose_result_needs_an_address_fails_before_creating_anything(string version)
+    {
+        using var lab = new MacvlanLab();
+        var ours = lab.NewContainer();
+        var theirs = lab.NewContainer();
+        var a = lab.Run(Ours, CniCall.Add("c1", ours.Path), lab.Conf(version, ipam: false));
+        var b = lab.Run(Ref, CniCall.Add("c2", theirs.Path), lab.Conf(version, ipam: false));
+        Assert.False(b.Success);
+        Assert.Equal(b.ErrorMessage, a.ErrorMessage);
+        Assert.Empty(MacvlanLab.Links(ours));
+    }
+
     [Fact]
     public void Bad_CNI_ARGS_mac_is_rejected()
     {

@@ -10,7 +10,10 @@ public sealed class MacvlanTests
     internal static readonly string Ours = Paths.Ours("macvlan");
     internal static readonly string Ref = Paths.Reference("macvlan");
 
-    public static TheoryData<string> ReferenceVersions => new() { "0.3.1", "0.4.0", "1.0.0" };
+    public static TheoryData<string> ReferenceVersions => new() { "0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0" };
+
+    /// <summary>Versions whose result can hold an interface list (0.1.0/0.2.0 cannot, so L2-only ADD fails there).</summary>
+    public static TheoryData<string> InterfaceVersions => new() { "0.3.0", "0.3.1", "0.4.0", "1.0.0" };
 
     /// <summary>Config variants both plugins must treat alike; the MAC is compared only where it is fixed.</summary>
     public static TheoryData<string, bool> Variants => new()
@@ -52,7 +55,32 @@ public sealed class MacvlanTests
         Assert.Contains("kind=macvlan mode=bridge mtu=1500 up=True", ours);
         Assert.Contains("addrs: 10.77.0.10/24", ours);
         Assert.Contains("arp_notify=1", ours);
-        Assert.Equal("eth0", (string?)a.Json!["interfaces"]![0]!["name"]);
+        if (!version.StartsWith("0.1", StringComparison.Ordinal) && !version.StartsWith("0.2", StringComparison.Ordinal))
+        {
+            Assert.Equal("eth0", (string?)a.Json!["interfaces"]![0]!["name"]);
+        }
+    }
+
+    [Fact]
+    public void Add_dual_stack_matches_reference()
+    {
+        const string ranges = ""","ranges":[[{"subnet":"10.77.0.0/24","rangeStart":"10.77.0.10"}],[{"subnet":"fd77::/64","rangeStart":"fd77::10","gateway":"fd77::1"}]],"routes":[{"dst":"0.0.0.0/0"},{"dst":"::/0"}]""";
+        using var ourLab = new MacvlanLab();
+        using var refLab = new MacvlanLab();
+        var ourCtr = ourLab.NewContainer();
+        var refCtr = refLab.NewContainer();
+        string Conf(MacvlanLab lab) => $$$"""{"cniVersion":"1.0.0","name":"mvnet","type":"macvlan","master":"eth0","ipam":{"type":"host-local","dataDir":"{{{lab.DataDir}}}"{{{ranges}}}}}""";
+        var a = ourLab.Run(Ours, CniCall.Add("c1", ourCtr.Path), Conf(ourLab));
+        var b = refLab.Run(Ref, CniCall.Add("c1", refCtr.Path), Conf(refLab));
+        Assert.True(a.Success, a.ToString());
+        Assert.True(b.Success, b.ToString());
+        Assert.Equal(
+            ResultNormalizer.Normalize(b.Stdout.Replace(refCtr.Path, "<netns>"), "1.0.0", "mac"),
+            ResultNormalizer.Normalize(a.Stdout.Replace(ourCtr.Path, "<netns>"), "1.0.0", "mac"));
+        string state = MacvlanLab.KernelState(ourCtr, "eth0");
+        Assert.Equal(MacvlanLab.KernelState(refCtr, "eth0"), state);
+        Assert.Contains("fd77::10/64", state);
+        Assert.Equal("1", ourCtr.Sysctl("net.ipv6.conf.eth0.ndisc_notify"));
     }
 
     [Theory]
@@ -81,7 +109,7 @@ public sealed class MacvlanTests
     }
 
     [Theory]
-    [MemberData(nameof(ReferenceVersions))]
+    [MemberData(nameof(InterfaceVersions))]
     public void Add_without_ipam_is_L2_only_like_reference(string version)
     {
         var (a, _, ours, theirs) = AddBoth(version, "", ipam: false);

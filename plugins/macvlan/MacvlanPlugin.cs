@@ -27,6 +27,14 @@ public static class MacvlanPlugin
         string? mac = MacConfig.Resolve(conf.Mac, args.Args, conf.Args, conf.RuntimeConfig);
         byte[]? macBytes = mac is null ? null : MacConfig.Parse(mac);
 
+        if (conf.IpamType is null && CniVersion.IsLegacy020(args.CniVersion))
+        {
+            // An L2-only result has no address, which a 0.1.0/0.2.0 result cannot express. The reference finds out
+            // only when printing, after the link exists, and leaves it behind.
+            throw CniException.InvalidConfig("cannot convert: no valid IP addresses",
+                $"an L2-only macvlan (no \"ipam\") needs cniVersion 0.3.0 or later, not {args.CniVersion}");
+        }
+
         var link = CreateLink(conf, master, mode, macBytes, ns, host, container, args.IfName);
         var result = new Result
         {
