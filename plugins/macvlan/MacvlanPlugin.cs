@@ -259,7 +259,7 @@ public static class MacvlanPlugin
             }
             catch (Exception e)
             {
-                Console.Error.WriteLine($"macvlan: failed to release IPAM address during rollback: {e.Message}");
+                Warn($"failed to release IPAM address during rollback: {e.Message}");
             }
         }
 
@@ -272,8 +272,15 @@ public static class MacvlanPlugin
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"macvlan: failed to delete link during rollback: {e.Message}");
+            Warn($"failed to delete link during rollback: {e.Message}");
         }
+    }
+
+    /// <summary>A rollback step that fails must not hide the error that caused the rollback; it goes to stderr.</summary>
+    private static void Warn(string message)
+    {
+        using var stderr = ProcessHost.Instance.OpenStandardError();
+        stderr.Write(System.Text.Encoding.UTF8.GetBytes($"macvlan: {message}\n"));
     }
 
     private static void DeleteLinkIfPresent(RtnlHandle rtnl, string name)
