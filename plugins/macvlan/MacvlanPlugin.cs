@@ -41,14 +41,15 @@ public static class MacvlanPlugin
             Interfaces = [new Interface { Name = args.IfName, Mac = link.Mac, Sandbox = args.Netns }],
         };
 
-        bool ipamAdded = false;
+        bool ipamCalled = false;
         try
         {
             if (conf.IpamType is { } ipamType)
             {
-                // IPAM runs from the main thread, which stays in the host namespace.
+                // IPAM runs from the main thread, which stays in the host namespace. A failed ADD is also followed
+                // by IPAM DEL (SPEC §4): an IPAM that failed half-way may still hold something.
+                ipamCalled = true;
                 var ipam = IpamExec.Add(ipamType, args);
-                ipamAdded = true;
                 if (ipam.Ips is not { Count: > 0 })
                 {
                     throw new CniException(ErrorCode.Internal, "IPAM plugin returned missing IP config");
@@ -71,7 +72,7 @@ public static class MacvlanPlugin
         }
         catch
         {
-            RollBack(args, conf, ipamAdded, container, link.Index);
+            RollBack(args, conf, ipamCalled, container, link.Index);
             throw;
         }
 
@@ -249,9 +250,9 @@ public static class MacvlanPlugin
         }
     }
 
-    private static void RollBack(CmdArgs args, MacvlanConfig conf, bool ipamAdded, RtnlHandle container, int linkIndex)
+    private static void RollBack(CmdArgs args, MacvlanConfig conf, bool ipamCalled, RtnlHandle container, int linkIndex)
     {
-        if (ipamAdded)
+        if (ipamCalled)
         {
             try
             {
