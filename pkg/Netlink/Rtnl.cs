@@ -89,7 +89,7 @@ public static class Rtnl
     public const ushort VETH_INFO_PEER = 1;
     public const ushort IFLA_MACVLAN_MODE = 1;
     public const ushort IFLA_MACVLAN_FLAGS = 2;
-    public const ushort IFLA_MACVLAN_BC_QUEUE_LEN = 10;
+    public const ushort IFLA_MACVLAN_BC_QUEUE_LEN = 7; // include/uapi/linux/if_link.h: after MACADDR_COUNT (6)
     public const uint MACVLAN_MODE_PRIVATE = 1;
     public const uint MACVLAN_MODE_VEPA = 2;
     public const uint MACVLAN_MODE_BRIDGE = 4;

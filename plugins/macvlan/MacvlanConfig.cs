@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CniPlugins.Types;
+
+namespace CniPlugins.Macvlan;
+
+/// <summary>The macvlan keys on top of the shared ones; names and defaults are the reference's.</summary>
+internal sealed class MacvlanConfig : NetConf
+{
+    /// <summary>Parent link; empty means the interface of the default route.</summary>
+    [JsonPropertyName("master")]
+    public string? Master { get; set; }
+
+    [JsonPropertyName("mode")]
+    public string? Mode { get; set; }
+
+    /// <summary>0 keeps the kernel's choice (the master's MTU); may not exceed the master's.</summary>
+    [JsonPropertyName("mtu")]
+    public int Mtu { get; set; }
+
+    [JsonPropertyName("mac")]
+    public string? Mac { get; set; }
+
+    /// <summary>The master lives in the container's namespace, not the host's.</summary>
+    [JsonPropertyName("linkInContainer")]
+    public bool LinkInContainer { get; set; }
+
+    /// <summary>IFLA_MACVLAN_BC_QUEUE_LEN; 0 keeps the kernel default.</summary>
+    [JsonPropertyName("bcqueuelen")]
+    public uint BcQueueLen { get; set; }
+
+    [JsonPropertyName("runtimeConfig")]
+    public MacRuntimeConfig? RuntimeConfig { get; set; }
+
+    [JsonPropertyName("args")]
+    public MacArgs? Args { get; set; }
+
+    /// <summary>With an IPAM type the interface gets addresses (L3); without, it is only brought up (L2).</summary>
+    [JsonIgnore]
+    public string? IpamType => string.IsNullOrEmpty(Ipam?.Type) ? null : Ipam.Type;
+
+    public static MacvlanConfig Parse(byte[] stdin)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(stdin, MacvlanJsonContext.Default.MacvlanConfig)
+                ?? throw CniException.InvalidConfig("failed to load netconf: empty configuration");
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
+[JsonSerializable(typeof(MacvlanConfig))]
+internal sealed partial class MacvlanJsonContext : JsonSerializerContext
+{
+}
