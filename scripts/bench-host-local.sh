@@ -38,21 +38,22 @@ latency() { # latency <label> <reservations>
     [ "$n" -gt 0 ] && fill "$work/$impl-$label" "$n"
   done
   echo "### $label: ADD (each run after a DEL of the same container)"
-  hyperfine -N 2>/dev/null || true
   hyperfine -w 5 -r "$runs" -S bash \
     -p "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ours <$work/ours-$label.json" -n "ours ADD ($label)" \
     "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ours <$work/ours-$label.json >/dev/null" \
     -p "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ref <$work/ref-$label.json" -n "ref ADD ($label)" \
     "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ref <$work/ref-$label.json >/dev/null" \
-    --export-markdown "$work/add-$label.md" >/dev/null
+    --export-markdown "$work/add-$label.md" >/dev/null 2>&1
   cat "$work/add-$label.md"
   echo "### $label: DEL (each run after an ADD of the same container)"
+  CNI_CONTAINERID=bench CNI_COMMAND=DEL "$ours" <"$work/ours-$label.json"
+  CNI_CONTAINERID=bench CNI_COMMAND=DEL "$ref" <"$work/ref-$label.json"
   hyperfine -w 5 -r "$runs" -S bash \
     -p "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ours <$work/ours-$label.json >/dev/null" -n "ours DEL ($label)" \
     "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ours <$work/ours-$label.json" \
     -p "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ref <$work/ref-$label.json >/dev/null" -n "ref DEL ($label)" \
     "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ref <$work/ref-$label.json" \
-    --export-markdown "$work/del-$label.md" >/dev/null
+    --export-markdown "$work/del-$label.md" >/dev/null 2>&1
   cat "$work/del-$label.md"
 }
 
