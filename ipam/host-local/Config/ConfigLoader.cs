@@ -18,8 +18,7 @@ internal static class ConfigLoader
         NetJson net;
         try
         {
-            net = JsonSerializer.Deserialize(stdin, HostLocalJsonContext.Default.NetJson)
-                ?? throw new JsonException("network config is null");
+            net = ConfigReader.Read(stdin);
         }
         catch (JsonException e)
         {
@@ -165,7 +164,7 @@ internal static class ConfigLoader
     {
         try
         {
-            var r = JsonSerializer.Deserialize(File.ReadAllBytes(path), HostLocalJsonContext.Default.RangeJson);
+            var r = ConfigReader.ReadRange(File.ReadAllBytes(path));
             return r is { Subnet.Length: > 0 } ? r : throw CniException.InvalidConfig($"failed to parse rangeFromFile \"{path}\" as a Range");
         }
         catch (JsonException e)

@@ -145,9 +145,8 @@ internal sealed class ContainerIndex
         var stamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond) - TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         Directory.SetLastWriteTimeUtc(_networkDir, stamp);
         long actual = Directory.GetLastWriteTimeUtc(_networkDir).Ticks;
-        string aside = Path.Join(_dir, "." + StampFile + ".tmp");
-        File.WriteAllText(aside, actual.ToString(CultureInfo.InvariantCulture));
-        File.Move(aside, Path.Join(_dir, StampFile), overwrite: true);
+        // Fixed width, rewritten in place: a torn stamp matches no mtime, so a crash here only costs a rebuild.
+        SmallFile.Rewrite(Path.Join(_dir, StampFile), actual.ToString("D20", CultureInfo.InvariantCulture));
         _dirty = false;
     }
 
@@ -175,7 +174,7 @@ internal sealed class ContainerIndex
             return;
         }
 
-        File.WriteAllText(path, Lines(ips));
+        SmallFile.Rewrite(path, Lines(ips));
     }
 
     private string EntryPath(string key) => Path.Join(_dir, EntryPrefix + Hash(key).ToString("x16", CultureInfo.InvariantCulture));

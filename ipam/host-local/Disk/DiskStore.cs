@@ -81,7 +81,7 @@ internal sealed class DiskStore : IStore, IDisposable
         }
 
         _index.Add(Content(id, ifName), ip);
-        WriteReplace(Path.Join(Dir, LastIpFilePrefix + rangeId), GoIp.Format(ip));
+        SmallFile.Rewrite(Path.Join(Dir, LastIpFilePrefix + rangeId), GoIp.Format(ip));
         return true;
     }
 
@@ -259,14 +259,5 @@ internal sealed class DiskStore : IStore, IDisposable
             UnixCreateMode = FileMode0644,
         });
         f.Write(Encoding.UTF8.GetBytes(content));
-    }
-
-    /// <summary>Replaces a small file atomically (write aside, rename over), so a reader never sees it half-written.</summary>
-    private void WriteReplace(string path, string content)
-    {
-        string aside = Path.Join(Dir, "." + Path.GetFileName(path) + ".tmp");
-        File.Delete(aside);
-        WriteNew(aside, content);
-        File.Move(aside, path, overwrite: true);
     }
 }
