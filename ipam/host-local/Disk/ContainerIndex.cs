@@ -49,12 +49,7 @@ internal sealed class ContainerIndex
 
     public IEnumerable<IPAddress> Lookup(string key)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(EntryPath(key));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (SmallFile.TryRead(EntryPath(key)) is not { } text)
         {
             return [];
         }
@@ -152,16 +147,9 @@ internal sealed class ContainerIndex
 
     private bool IsCurrent()
     {
-        try
-        {
-            string text = File.ReadAllText(Path.Join(_dir, StampFile));
-            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) &&
-                ticks == Directory.GetLastWriteTimeUtc(_networkDir).Ticks;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
+        return SmallFile.TryRead(Path.Join(_dir, StampFile)) is { } text &&
+            long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) &&
+            ticks == Directory.GetLastWriteTimeUtc(_networkDir).Ticks;
     }
 
     private void Write(string key, List<IPAddress> ips)

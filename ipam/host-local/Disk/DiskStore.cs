@@ -87,14 +87,7 @@ internal sealed class DiskStore : IStore, IDisposable
 
     public IPAddress? LastReservedIp(int rangeId)
     {
-        try
-        {
-            return GoIp.TryParse(File.ReadAllText(Path.Join(Dir, LastIpFilePrefix + rangeId)), out var ip) ? ip : null;
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
+        return GoIp.TryParse(SmallFile.TryRead(Path.Join(Dir, LastIpFilePrefix + rangeId)), out var ip) ? ip : null;
     }
 
     public IReadOnlyList<IPAddress> GetById(string id, string ifName)
@@ -215,17 +208,7 @@ internal sealed class DiskStore : IStore, IDisposable
         return held;
     }
 
-    private string? ReadReservation(IPAddress ip)
-    {
-        try
-        {
-            return File.ReadAllText(PathOf(ip)).Trim();
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-    }
+    private string? ReadReservation(IPAddress ip) => SmallFile.TryRead(PathOf(ip))?.Trim();
 
     private static IEnumerable<(IPAddress Ip, string Content)> Scan(string dir)
     {
