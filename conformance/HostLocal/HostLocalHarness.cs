@@ -1,0 +1,77 @@
+using System.Text;
+using CniPlugins.Conformance.Infrastructure;
+
+namespace CniPlugins.Conformance.HostLocal;
+
+/// <summary>
+/// A throwaway data directory under /tmp and the calls the host-local tests make against it. IPAM needs no
+/// network namespace; CNI_NETNS is a path that does not exist, as on a DEL after the sandbox is gone.
+/// </summary>
+public sealed class HostLocalStore : IDisposable
+{
+    public const string Network = "hlnet";
+    public const string NoNetns = "/run/netns/cnit-hostlocal-none";
+
+    public static readonly string Ours = Paths.Ours("host-local");
+    public static readonly string Ref = Paths.Reference("host-local");
+
+    public HostLocalStore()
+    {
+        DataDir = Path.Combine(Path.GetTempPath(), "cnit-hl-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(DataDir);
+    }
+
+    public string DataDir { get; }
+
+    public string NetDir => Path.Combine(DataDir, Network);
+
+    /// <summary>A config with <paramref name="ipam"/> (JSON members, without braces) plus dataDir.</summary>
+    public string Conf(string version, string ipam, string extra = "") =>
+        "{\"cniVersion\":\"" + version + "\",\"name\":\"" + Network + "\",\"type\":\"bridge\"" + extra +
+        ",\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + DataDir + "\"," + ipam + "}}";
+
+    public static CniOutcome Run(string binary, string command, string containerId, string conf, string ifName = "eth0", string? args = null) =>
+        Plugin.Exec(binary, new CniCall(command) { ContainerId = containerId, Netns = NoNetns, IfName = ifName, Args = args }, conf);
+
+    /// <summary>Every file of the network directory with its content, the way both implementations must leave it.</summary>
+    public SortedDictionary<string, string> Files()
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (Directory.Exists(NetDir))
+        {
+            foreach (string f in Directory.EnumerateFiles(NetDir))
+            {
+                files[Path.GetFileName(f)] = File.ReadAllText(f);
+            }
+        }
+
+        return files;
+    }
+
+    public static string Describe(SortedDictionary<string, string> files)
+    {
+        var sb = new StringBuilder();
+        foreach (var (k, v) in files)
+        {
+            sb.Append(k).Append(" = ").Append(v.Replace("\r", "\\r").Replace("\n", "\\n")).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The address files only (no lock, cursor or scratch files).</summary>
+    public SortedDictionary<string, string> Reservations() =>
+        new(Files().Where(kv => kv.Key != "lock" && !kv.Key.StartsWith("last_reserved_ip.", StringComparison.Ordinal) && !kv.Key.StartsWith('.'))
+            .ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace CniPlugins.Fs;
+
+/// <summary>
+/// An exclusive flock(2) on a lock file, held until disposed. Blocking, so concurrent plugin runs queue instead of
+/// failing, and interoperable with the reference plugins' go-filemutex locks on the same file.
+/// </summary>
+public sealed class FileLock : IDisposable
+{
+    private readonly SafeFileHandle _fd;
+
+    private FileLock(SafeFileHandle fd) => _fd = fd;
+
+    /// <summary>Opens (creating with <paramref name="mode"/> if needed) and locks <paramref name="path"/>.</summary>
+    public static FileLock Acquire(string path, int mode)
+    {
+        var fd = Interop.Open(path, Interop.O_RDONLY | Interop.O_CREAT, mode);
+        try
+        {
+            Interop.Flock(fd, Interop.LOCK_EX, path);
+            return new FileLock(fd);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closing the descriptor drops the lock.</summary>
+    public void Dispose() => _fd.Dispose();
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# ADD and DEL latency of our host-local against the reference binary, side by side (hyperfine), on an empty store
+# and on a store already holding 10,000 reservations in a /16; then 100 parallel ADDs for different containers on
+# one network. Data dirs live under /tmp and are removed at the end; no network namespace is touched (IPAM needs
+# none). Usage: scripts/bench-host-local.sh [our-binary] [reference-binary]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+ours=${1:-$root/bin/host-local}
+ref=${2:-/usr/lib/cni/host-local}
+runs=${RUNS:-100}
+[ -x "$ours" ] || dotnet publish "$root/ipam/host-local/host-local.csproj" -c Release -o "$root/bin" --nologo -v quiet
+command -v hyperfine >/dev/null || { echo "hyperfine is required"; exit 1; }
+
+work=$(mktemp -d /tmp/hl-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export CNI_NETNS=/dev/null CNI_IFNAME=eth0 CNI_PATH=$(dirname "$ref") CNI_ARGS=
+
+conf() { # conf <file> <dataDir>
+  printf '{"cniVersion":"1.0.0","name":"bench","ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"10.1.0.0/16"}]]}}' "$2" >"$1"
+}
+
+# fill <dataDir> <n>: n reservations written as the reference writes them, 10.1.0.2 upwards.
+fill() {
+  local dir=$1/bench i a b
+  mkdir -p "$dir"
+  for ((i = 2; i < $2 + 2; i++)); do
+    a=$((i / 256)); b=$((i % 256))
+    printf 'fill%d\r\neth0' "$i" >"$dir/10.1.$a.$b"
+  done
+  printf '10.1.%d.%d' $(((i - 1) / 256)) $(((i - 1) % 256)) >"$dir/last_reserved_ip.0"
+}
+
+latency() { # latency <label> <reservations>
+  local label=$1 n=$2
+  for impl in ours ref; do
+    rm -rf "$work/$impl-$label"; mkdir -p "$work/$impl-$label"
+    conf "$work/$impl-$label.json" "$work/$impl-$label"
+    [ "$n" -gt 0 ] && fill "$work/$impl-$label" "$n"
+  done
+  echo "### $label: ADD (each run after a DEL of the same container)"
+  hyperfine -w 5 -r "$runs" -S bash \
+    -p "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ours <$work/ours-$label.json" -n "ours ADD ($label)" \
+    "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ours <$work/ours-$label.json >/dev/null" \
+    -p "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ref <$work/ref-$label.json" -n "ref ADD ($label)" \
+    "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ref <$work/ref-$label.json >/dev/null" \
+    --export-markdown "$work/add-$label.md" >/dev/null 2>&1
+  cat "$work/add-$label.md"
+  echo "### $label: DEL (each run after an ADD of the same container)"
+  CNI_CONTAINERID=bench CNI_COMMAND=DEL "$ours" <"$work/ours-$label.json"
+  CNI_CONTAINERID=bench CNI_COMMAND=DEL "$ref" <"$work/ref-$label.json"
+  hyperfine -w 5 -r "$runs" -S bash \
+    -p "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ours <$work/ours-$label.json >/dev/null" -n "ours DEL ($label)" \
+    "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ours <$work/ours-$label.json" \
+    -p "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ref <$work/ref-$label.json >/dev/null" -n "ref DEL ($label)" \
+    "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ref <$work/ref-$label.json" \
+    --export-markdown "$work/del-$label.md" >/dev/null 2>&1
+  cat "$work/del-$label.md"
+}
+
+parallel() { # parallel <impl> <binary>
+  local impl=$1 bin=$2 dir=$work/par-$impl start end fails=0 i
+  rm -rf "$dir"; mkdir -p "$dir/out"
+  conf "$dir.json" "$dir"
+  start=$(date +%s%N)
+  for ((i = 0; i < 100; i++)); do
+    CNI_CONTAINERID=par$i CNI_COMMAND=ADD "$bin" <"$dir.json" >"$dir/out/$i" 2>&1 &
+  done
+  for job in $(jobs -p); do wait "$job" || fails=$((fails + 1)); done
+  end=$(date +%s%N)
+  local distinct reserved
+  distinct=$(grep -ho '"address": "[^"]*"' "$dir"/out/* | sort -u | wc -l)
+  reserved=$(find "$dir/bench" -maxdepth 1 -name '10.*' | wc -l)
+  printf '| %s | %d ms | %d | %d | %d |\n' "$impl" $(((end - start) / 1000000)) "$fails" "$distinct" "$reserved"
+}
+
+latency empty 0
+latency "10k" 10000
+echo "### 100 parallel ADDs, different containers, one network"
+echo "| binary | wall time | failed | distinct addresses | reservation files |"
+echo "|---|---|---|---|---|"
+parallel ours "$ours"
+parallel ref "$ref"

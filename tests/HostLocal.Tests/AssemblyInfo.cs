@@ -1,0 +1,2 @@
+// The plugin under test is Linux-only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
