@@ -38,20 +38,23 @@ JSON
 )
 
 # Runs a plugin the way a runtime does: CNI_* in the environment, the config on stdin, inside the host namespace.
-cni() { # command container-id netns
-  echo "$conf" | ip netns exec "$host" env CNI_COMMAND="$1" CNI_CONTAINERID="$2" CNI_NETNS="/run/netns/$3" \
+cni() { # command container-id netns [config]
+  echo "${4:-$conf}" | ip netns exec "$host" env CNI_COMMAND="$1" CNI_CONTAINERID="$2" CNI_NETNS="/run/netns/$3" \
     CNI_IFNAME=eth0 CNI_PATH="$root/bin" "$root/bin/bridge"
 }
+# CHECK and DEL get the ADD result as prevResult, as a runtime passes it.
+with_prev() { echo "${conf%\}}, \"prevResult\": $1 }"; }
 
-echo "== ADD container 1"; cni ADD demo-c1 "$c1"; echo
-echo "== ADD container 2"; cni ADD demo-c2 "$c2"; echo
+echo "== ADD container 1"; r1=$(cni ADD demo-c1 "$c1"); echo "$r1"
+echo "== ADD container 2"; r2=$(cni ADD demo-c2 "$c2"); echo "$r2"
 ip1=$(ip -n "$c1" -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
 ip2=$(ip -n "$c2" -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
 echo "== container 1 is $ip1, container 2 is $ip2; bridge in the host namespace:"
 ip -n "$host" -br addr show demo0
 echo "== container 1 pings container 2"; ip netns exec "$c1" ping -c 2 -W 2 "$ip2"
 echo "== container 2 pings the gateway"; ip netns exec "$c2" ping -c 2 -W 2 10.99.0.1
-echo "== CHECK both"; cni CHECK demo-c1 "$c1"; cni CHECK demo-c2 "$c2"; echo "ok"
-echo "== DEL both"; cni DEL demo-c1 "$c1"; cni DEL demo-c2 "$c2"
+echo "== CHECK both"; cni CHECK demo-c1 "$c1" "$(with_prev "$r1")"; cni CHECK demo-c2 "$c2" "$(with_prev "$r2")"; echo "ok"
+echo "== masquerade rules in the host namespace:"; ip netns exec "$host" iptables-save -t nat | grep -E '^-A (POSTROUTING|CNI-)' || true
+echo "== DEL both"; cni DEL demo-c1 "$c1" "$(with_prev "$r1")"; cni DEL demo-c2 "$c2" "$(with_prev "$r2")"
 echo "== addresses left in the store: $(ls "$data/demo-net" | grep -cv -e lock -e last_reserved || true)"
 echo "demo finished: two containers on one bridge reached each other"

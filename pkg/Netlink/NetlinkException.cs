@@ -22,6 +22,8 @@ public sealed class NetlinkException : IOException
 
     public bool IsExists => Errno == Interop.Errno.EEXIST;
 
+    public bool IsInvalidArgument => Errno == Interop.Errno.EINVAL;
+
     private static string Format(string operation, int errno, string? extAck) =>
         string.IsNullOrEmpty(extAck)
             ? $"{operation}: {Interop.ErrnoMessage(errno)}"

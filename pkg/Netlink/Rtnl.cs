@@ -3,6 +3,12 @@ namespace CniPlugins.Netlink;
 /// <summary>Kernel constants for netlink and rtnetlink, spelled as in the kernel headers named beside each group.</summary>
 public static class Rtnl
 {
+    // include/linux/socket.h: the families rtnetlink requests name
+    public const byte AF_UNSPEC = 0;
+    public const byte AF_INET = 2;
+    public const byte AF_BRIDGE = 7;
+    public const byte AF_INET6 = 10;
+
     // include/uapi/linux/netlink.h
     public const ushort NLMSG_NOOP = 1;
     public const ushort NLMSG_ERROR = 2;

@@ -29,4 +29,13 @@ public static class Sysctl
             throw new IOException($"failed to set sysctl {key.Replace('/', '.')}={value}: {e.Message}", e);
         }
     }
+
+    /// <summary>Sets a key that may legitimately be absent (IPv6 keys while IPv6 is disabled); absent means nothing to set.</summary>
+    public static void SetIfPresent(string key, string value)
+    {
+        if (File.Exists(Root + key))
+        {
+            Set(key, value);
+        }
+    }
 }

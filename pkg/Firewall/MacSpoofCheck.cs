@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text;
+using CniPlugins.Types;
+
+namespace CniPlugins.Firewall;
+
+/// <summary>
+/// MAC spoof protection of a bridge port, as the reference's pkg/link/spoofcheck.go: in nftables table
+/// <c>bridge nat</c>, base chain <c>PREROUTING</c> jumps frames arriving from the host veth to a per-attachment
+/// chain that lets only the container's own source MAC through. One <c>nft -f -</c> transaction per verb.
+/// </summary>
+public static class MacSpoofCheck
+{
+    private const string Table = "nat";
+    private const string BaseChain = "PREROUTING";
+
+    public static void Setup(string hostVeth, string containerMac, string containerId, string ifName)
+    {
+        string id = UniqueId(containerId, ifName);
+        string iface = IfaceChain(id), mac = MacChain(id), comment = Comment(id);
+        var batch = new StringBuilder()
+            .AppendLine($"add table bridge {Table}")
+            .AppendLine($"add chain bridge {Table} {BaseChain} {{ type filter hook prerouting priority -300; policy accept; }}")
+            .AppendLine($"add chain bridge {Table} {iface}")
+            .AppendLine($"add chain bridge {Table} {mac}")
+            .AppendLine($"add rule bridge {Table} {iface} jump {mac} comment \"{comment}\"")
+            .AppendLine($"add rule bridge {Table} {mac} ether saddr {containerMac} return comment \"{comment}\"")
+            .AppendLine($"add rule bridge {Table} {mac} drop comment \"{comment}\"")
+            .AppendLine($"add rule bridge {Table} {BaseChain} iifname \"{hostVeth}\" jump {iface} comment \"{comment}\"");
+        Nft(batch.ToString(), "failed to set up mac spoof check");
+    }
+
+    /// <summary>Removes the attachment's rule and chains; succeeds when they are already gone.</summary>
+    public static void Teardown(string containerId, string ifName)
+    {
+        string id = UniqueId(containerId, ifName);
+        var listing = Run(["-a", "list", "chain", "bridge", Table, BaseChain], null);
+        var batch = new StringBuilder();
+        if (listing.Code == 0)
+        {
+            foreach (string line in listing.Stdout.Split('\n'))
+            {
+                int h = line.LastIndexOf("# handle ", StringComparison.Ordinal);
+                if (h > 0 && line.Contains($"comment \"{Comment(id)}\"", StringComparison.Ordinal))
+                {
+                    batch.AppendLine($"delete rule bridge {Table} {BaseChain} handle {line[(h + 9)..].Trim()}");
+                }
+            }
+        }
+
+        foreach (string chain in new[] { IfaceChain(id), MacChain(id) })
+        {
+            if (Run(["list", "chain", "bridge", Table, chain], null).Code == 0)
+            {
+                batch.AppendLine($"flush chain bridge {Table} {chain}");
+            }
+        }
+
+        foreach (string chain in new[] { IfaceChain(id), MacChain(id) })
+        {
+            if (Run(["list", "chain", "bridge", Table, chain], null).Code == 0)
+            {
+                batch.AppendLine($"delete chain bridge {Table} {chain}");
+            }
+        }
+
+        if (batch.Length > 0)
+        {
+            Nft(batch.ToString(), "failed to tear down mac spoof check");
+        }
+    }
+
+    /// <summary>True when the attachment's rules are in place.</summary>
+    public static bool IsSetUp(string containerId, string ifName) =>
+        Run(["list", "chain", "bridge", Table, MacChain(UniqueId(containerId, ifName))], null).Code == 0;
+
+    private static string UniqueId(string containerId, string ifName) => $"{containerId}-{ifName}";
+
+    private static string IfaceChain(string id) => $"cni-br-iface-{id}";
+
+    private static string MacChain(string id) => $"cni-br-iface-{id}-mac";
+
+    private static string Comment(string id) => $"macspoofchk-{id}";
+
+    private static void Nft(string batch, string what)
+    {
+        var r = Run(["-f", "-"], batch);
+        if (r.Code != 0)
+        {
+            throw new CniException(ErrorCode.Internal, $"{what}: nft: {r.Stderr.Trim()}");
+        }
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(string[] args, string? stdin)
+    {
+        var psi = new ProcessStartInfo("nft")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi) ?? throw new IOException("failed to run nft");
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardInput.Write(stdin ?? "");
+        p.StandardInput.Close();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout, stderr.Result);
+    }
+}

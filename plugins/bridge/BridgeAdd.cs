@@ -1,0 +1,171 @@
+using CniPlugins.Firewall;
+using CniPlugins.Ip;
+using CniPlugins.Ipam;
+using CniPlugins.Netlink;
+using CniPlugins.Ns;
+using CniPlugins.Skel;
+using CniPlugins.Types;
+
+namespace CniPlugins.Bridge;
+
+/// <summary>
+/// ADD, step by step as the reference: bridge, veth with its port settings, IPAM, container addresses and routes,
+/// gateway on the bridge, forwarding, masquerade, isolation. It is a transaction: each step that makes something
+/// registers its undo, and every undo runs (newest first) when a later step fails.
+/// </summary>
+internal static class BridgeAdd
+{
+    public static Result Run(CmdArgs args)
+    {
+        var conf = BridgeConfig.Parse(args.StdinData);
+        string? mac = MacConfig.Resolve(conf.Mac, args.Args, conf.Args, conf.RuntimeConfig);
+        byte[]? macBytes = mac is null ? null : MacConfig.Parse(mac);
+        var masqBackend = IpMasq.SelectBackend(conf.IpMasqBackend);
+
+        using var ns = NetNs.Open(args.Netns);
+        using var hostNs = NetNs.OpenProcessNamespace();
+        using var host = RtnlHandle.Open();
+        using var container = RtnlHandle.OpenIn(ns);
+
+        var undo = new Stack<Action>();
+        try
+        {
+            var result = Attach(args, conf, macBytes, masqBackend, ns, hostNs, host, container, undo);
+            undo.Clear();
+            return result;
+        }
+        catch
+        {
+            while (undo.TryPop(out var step))
+            {
+                try
+                {
+                    step();
+                }
+                catch (Exception e)
+                {
+                    Console.Error.WriteLine($"bridge: rollback step failed: {e.Message}");
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private static Result Attach(CmdArgs args, BridgeConfig conf, byte[]? mac, MasqBackend masqBackend, NetNs ns,
+        NetNs hostNs, RtnlHandle host, RtnlHandle container, Stack<Action> undo)
+    {
+        bool vlanFiltering = conf.Vlan != 0 || conf.TrunkVlans.Count > 0;
+        var bridge = BridgeSetup.Ensure(host, conf.BridgeName, conf.Mtu, conf.PromiscMode, vlanFiltering);
+
+        var (hostVeth, contVeth) = VethSetup.Create(container, host, hostNs, args.IfName, conf.Mtu, mac);
+        undo.Push(() => DeleteIfPresent(container, args.IfName));
+        BridgePort.Configure(host, bridge, hostVeth, conf.HairpinMode, conf.PortIsolation, conf.Vlan, conf.TrunkVlans,
+            conf.PreserveDefaultVlan);
+
+        var bridgeIface = new Interface { Name = bridge.Name, Mac = bridge.Mac };
+        var hostIface = new Interface { Name = hostVeth.Name, Mac = hostVeth.Mac };
+        var result = new Result
+        {
+            Interfaces = [bridgeIface, hostIface, new Interface { Name = args.IfName, Mac = contVeth.Mac, Sandbox = args.Netns }],
+        };
+
+        if (conf.MacSpoofChk)
+        {
+            MacSpoofCheck.Setup(hostVeth.Name, contVeth.Mac, args.ContainerId, args.IfName);
+            undo.Push(() => MacSpoofCheck.Teardown(args.ContainerId, args.IfName));
+        }
+
+        if (conf.IpamType is { } ipamType)
+        {
+            // IPAM is exec'd from the main thread, which never leaves the host namespace. After a failed ADD the
+            // IPAM plugin is asked to release too (SPEC §4): it may hold something from a half-done ADD.
+            undo.Push(() => IpamExec.Del(ipamType, args));
+            var ipam = IpamExec.Add(ipamType, args);
+            if (ipam.Ips is not { Count: > 0 })
+            {
+                throw new CniException(ErrorCode.Internal, "IPAM plugin returned missing IP config");
+            }
+
+            result.Ips = ipam.Ips;
+            result.Routes = ipam.Routes;
+            result.Dns = ipam.Dns;
+            var gateways = Gateways.Calculate(result, conf);
+
+            ns.Run(() => ContainerSysctls(args.IfName, conf.EnableDad));
+            InterfaceConfigurator.Configure(ns, container, args.IfName, result);
+
+            if (conf.IsGateway)
+            {
+                var gatewayLink = conf.Vlan != 0
+                    ? VlanGateway.Ensure(host, hostNs, bridge, conf.Vlan, conf.PreserveDefaultVlan, result)
+                    : bridge;
+                foreach (var gw in gateways)
+                {
+                    Gateways.EnsureAddress(host, gatewayLink, gw, conf.ForceAddress);
+                }
+
+                foreach (bool v4 in gateways.Select(g => g.IsIPv4).Distinct())
+                {
+                    IpForward.Enable(v4);
+                }
+            }
+
+            if (conf.IpMasq)
+            {
+                var ips = result.Ips.Select(i => i.Address).ToList();
+                undo.Push(() => IpMasq.Teardown(conf.Name, args.ContainerId, args.IfName, ips));
+                IpMasq.Setup(masqBackend, conf.Name, args.ContainerId, args.IfName, ips);
+            }
+        }
+        else if (!conf.DisableContainerInterface)
+        {
+            container.LinkSetUp(contVeth.Index);
+        }
+
+        if (conf.Isolation)
+        {
+            using var guard = BridgePort.LockBridge(conf.BridgeName);
+            BridgeIsolation.Ensure(conf.BridgeName);
+        }
+
+        if (!conf.DisableContainerInterface)
+        {
+            // The host end may change MAC once it forwards; report what it ended with.
+            hostIface.Mac = PortWait.UntilUp(host, hostVeth.Index, hostVeth.Name).Mac;
+        }
+
+        // The bridge's MAC may change when its first port joins or its address is set.
+        bridgeIface.Mac = BridgeSetup.GetBridge(host, conf.BridgeName).Mac;
+        if (conf.HasDns)
+        {
+            result.Dns = conf.Dns;
+        }
+
+        return result;
+    }
+
+    /// <summary>Container-side sysctls, inside the container's namespace: DAD as configured, gratuitous ARP on changes.</summary>
+    private static void ContainerSysctls(string ifName, bool enableDad)
+    {
+        if (enableDad)
+        {
+            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
+            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "1");
+        }
+        else
+        {
+            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "0");
+        }
+
+        Sysctl.Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
+    }
+
+    private static void DeleteIfPresent(RtnlHandle rtnl, string name)
+    {
+        if (rtnl.TryGetLinkByName(name) is { } link)
+        {
+            rtnl.LinkDel(link.Index);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CniPlugins.Types;
+
+namespace CniPlugins.Bridge;
+
+/// <summary>The bridge keys on top of the shared ones; names and defaults are the reference's.</summary>
+internal sealed class BridgeConfig : NetConf
+{
+    [JsonPropertyName("bridge")]
+    public string BridgeName { get; set; } = "cni0";
+
+    [JsonPropertyName("isGateway")]
+    public bool IsGateway { get; set; }
+
+    [JsonPropertyName("isDefaultGateway")]
+    public bool IsDefaultGateway { get; set; }
+
+    [JsonPropertyName("forceAddress")]
+    public bool ForceAddress { get; set; }
+
+    [JsonPropertyName("ipMasq")]
+    public bool IpMasq { get; set; }
+
+    [JsonPropertyName("ipMasqBackend")]
+    public string? IpMasqBackend { get; set; }
+
+    [JsonPropertyName("mtu")]
+    public int Mtu { get; set; }
+
+    [JsonPropertyName("hairpinMode")]
+    public bool HairpinMode { get; set; }
+
+    [JsonPropertyName("promiscMode")]
+    public bool PromiscMode { get; set; }
+
+    [JsonPropertyName("vlan")]
+    public int Vlan { get; set; }
+
+    [JsonPropertyName("vlanTrunk")]
+    public List<VlanTrunk>? VlanTrunk { get; set; }
+
+    /// <summary>Keep the default VLAN 1 on the port next to vlan/vlanTrunk; true unless set, as in the reference.</summary>
+    [JsonPropertyName("preserveDefaultVlan")]
+    public bool PreserveDefaultVlan { get; set; } = true;
+
+    [JsonPropertyName("macspoofchk")]
+    public bool MacSpoofChk { get; set; }
+
+    [JsonPropertyName("enabledad")]
+    public bool EnableDad { get; set; }
+
+    [JsonPropertyName("disableContainerInterface")]
+    public bool DisableContainerInterface { get; set; }
+
+    [JsonPropertyName("portIsolation")]
+    public bool PortIsolation { get; set; }
+
+    /// <summary>Ours: containers on this bridge cannot reach containers on other isolated bridges (Docker's user-defined networks).</summary>
+    [JsonPropertyName("isolation")]
+    public bool Isolation { get; set; }
+
+    [JsonPropertyName("mac")]
+    public string? Mac { get; set; }
+
+    [JsonPropertyName("runtimeConfig")]
+    public MacRuntimeConfig? RuntimeConfig { get; set; }
+
+    [JsonPropertyName("args")]
+    public MacArgs? Args { get; set; }
+
+    [JsonIgnore]
+    public string? IpamType => string.IsNullOrEmpty(Ipam?.Type) ? null : Ipam.Type;
+
+    /// <summary>The trunk VLAN IDs, sorted and distinct, after validation.</summary>
+    [JsonIgnore]
+    public List<int> TrunkVlans { get; private set; } = [];
+
+    public static BridgeConfig Parse(byte[] stdin)
+    {
+        BridgeConfig conf;
+        try
+        {
+            conf = JsonSerializer.Deserialize(stdin, BridgeJsonContext.Default.BridgeConfig)
+                ?? throw CniException.InvalidConfig("failed to load netconf: empty configuration");
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
+        }
+
+        conf.Validate();
+        return conf;
+    }
+
+    private void Validate()
+    {
+        if (Vlan < 0 || Vlan > 4094)
+        {
+            throw CniException.InvalidConfig($"invalid VLAN ID {Vlan} (must be between 0 and 4094)");
+        }
+
+        TrunkVlans = Types.VlanTrunk.Collect(VlanTrunk);
+        if (Vlan > 0 && TrunkVlans.Count > 0)
+        {
+            throw CniException.InvalidConfig("cannot set vlan and vlanTrunk at the same time");
+        }
+
+        if (IsDefaultGateway)
+        {
+            IsGateway = true;
+        }
+
+        if (HairpinMode && PromiscMode)
+        {
+            throw CniException.InvalidConfig("cannot set hairpin mode and promiscuous mode at the same time");
+        }
+
+        if (DisableContainerInterface && IpamType is not null)
+        {
+            throw CniException.InvalidConfig("cannot use IPAM when DisableContainerInterface flag is set");
+        }
+
+        Ip.BridgeSetup.ValidateName(BridgeName);
+        Firewall.IpMasq.SelectBackend(IpMasqBackend);
+    }
+
+    /// <summary>Config dns wins over IPAM's when any of its fields is set, as in the reference.</summary>
+    [JsonIgnore]
+    public bool HasDns => Dns is { } d && (d.Nameservers is not null || d.Search is not null || d.Options is not null || !string.IsNullOrEmpty(d.Domain));
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = true,
+    Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
+[JsonSerializable(typeof(BridgeConfig))]
+internal sealed partial class BridgeJsonContext : JsonSerializerContext
+{
+}

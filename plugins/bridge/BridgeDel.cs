@@ -1,0 +1,104 @@
+using System.Net;
+using CniPlugins.Firewall;
+using CniPlugins.Ipam;
+using CniPlugins.Netlink;
+using CniPlugins.Ns;
+using CniPlugins.Skel;
+using CniPlugins.Types;
+
+namespace CniPlugins.Bridge;
+
+/// <summary>
+/// DEL: idempotent and complete even when the namespace or the interface is already gone. The address is released
+/// first; masquerade rules are removed with the addresses read from the interface, or from prevResult when the
+/// interface is gone (the reference leaks the rules then). The bridge itself and its gateway address stay, shared
+/// by the network's other containers.
+/// </summary>
+internal static class BridgeDel
+{
+    public static void Run(CmdArgs args)
+    {
+        var conf = BridgeConfig.Parse(args.StdinData);
+        if (conf.IpamType is { } ipamType)
+        {
+            IpamExec.Del(ipamType, args);
+        }
+
+        var addresses = DeleteContainerLink(args) ?? PrevResultAddresses(conf, args);
+
+        if (conf.MacSpoofChk)
+        {
+            MacSpoofCheck.Teardown(args.ContainerId, args.IfName);
+        }
+
+        if (conf.IpMasq && conf.IpamType is not null)
+        {
+            IpMasq.Teardown(conf.Name, args.ContainerId, args.IfName, addresses);
+        }
+
+        if (conf.Isolation)
+        {
+            using var host = RtnlHandle.Open();
+            using var guard = BridgePort.LockBridge(conf.BridgeName);
+            if (host.TryGetLinkByName(conf.BridgeName) is not { } bridge || BridgePort.CountPorts(host, bridge.Index) == 0)
+            {
+                BridgeIsolation.Remove(conf.BridgeName);
+            }
+        }
+    }
+
+    /// <summary>Deletes the container's interface; returns its global addresses, or null when it (or the namespace) is gone.</summary>
+    private static List<CidrAddress>? DeleteContainerLink(CmdArgs args)
+    {
+        if (args.Netns.Length == 0)
+        {
+            return null;
+        }
+
+        NetNs ns;
+        try
+        {
+            ns = NetNs.Open(args.Netns);
+        }
+        catch (NetNsNotFoundException)
+        {
+            return null;
+        }
+
+        using (ns)
+        {
+            using var container = RtnlHandle.OpenIn(ns);
+            if (container.TryGetLinkByName(args.IfName) is not { } link)
+            {
+                return null;
+            }
+
+            var addresses = container.AddrList(link.Index)
+                .Where(a => a.Scope == Rtnl.RT_SCOPE_UNIVERSE && !IPAddress.IsLoopback(a.Address.Address))
+                .Select(a => a.Address)
+                .ToList();
+            try
+            {
+                container.LinkDel(link.Index);
+            }
+            catch (NetlinkException e) when (e.IsNotFound)
+            {
+                // removed meanwhile; the outcome is the same
+            }
+
+            return addresses;
+        }
+    }
+
+    private static List<CidrAddress> PrevResultAddresses(BridgeConfig conf, CmdArgs args)
+    {
+        try
+        {
+            return conf.ParsePrevResult()?.Ips?.Select(i => i.Address).ToList() ?? [];
+        }
+        catch (CniException)
+        {
+            return []; // an unreadable prevResult must not make DEL fail
+        }
+    }
+}

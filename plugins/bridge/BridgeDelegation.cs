@@ -1,0 +1,31 @@
+using CniPlugins.Firewall;
+using CniPlugins.Ipam;
+using CniPlugins.Skel;
+
+namespace CniPlugins.Bridge;
+
+/// <summary>GC and STATUS: IPAM does the bookkeeping; the bridge adds its masquerade rules to GC.</summary>
+internal static class BridgeDelegation
+{
+    /// <summary>Forwarded to IPAM (which the reference forgets), then masquerade rules of vanished attachments go.</summary>
+    public static void Gc(CmdArgs args)
+    {
+        var conf = BridgeConfig.Parse(args.StdinData);
+        if (conf.IpamType is { } ipamType)
+        {
+            IpamExec.Gc(ipamType, args);
+        }
+
+        var valid = conf.GcValidAttachments?.Select(a => (a.ContainerId, a.IfName)).ToList() ?? [];
+        IpMasq.Gc(conf.Name, valid);
+    }
+
+    public static void Status(CmdArgs args)
+    {
+        var conf = BridgeConfig.Parse(args.StdinData);
+        if (conf.IpamType is { } ipamType)
+        {
+            IpamExec.Status(ipamType, args);
+        }
+    }
+}
