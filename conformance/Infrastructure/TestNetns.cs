@@ -45,9 +45,16 @@ public sealed class TestNetns : IDisposable
     /// <summary>Reads a sysctl as the namespace sees it.</summary>
     public string Sysctl(string key) => Exec("cat", "/proc/sys/" + key.Replace('.', '/')).EnsureSuccess($"read {key}").Stdout.Trim();
 
-    /// <summary>True when one ping from this namespace to <paramref name="address"/> is answered.</summary>
+    /// <summary>
+    /// True when a ping from this namespace to <paramref name="address"/> is answered; up to three echoes, so a
+    /// neighbour entry or an IPv6 address still in DAD has time to settle.
+    /// </summary>
     public bool Ping(string address) =>
-        Exec("ping", "-c", "1", "-W", "2", address).ExitCode == 0;
+        Exec("ping", "-c", "3", "-i", "0.5", "-W", "2", address).ExitCode == 0;
+
+    /// <summary>True when no echo of three is answered.</summary>
+    public bool CannotPing(string address) =>
+        Exec("ping", "-c", "3", "-i", "0.3", "-W", "1", address).ExitCode != 0;
 
     public void Dispose()
     {
