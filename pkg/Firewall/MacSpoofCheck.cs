@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text;
+using CniPlugins.Invoke;
 using CniPlugins.Types;
 
 namespace CniPlugins.Firewall;
@@ -87,30 +87,13 @@ public static class MacSpoofCheck
         var r = Run(["-f", "-"], batch);
         if (r.Code != 0)
         {
-            throw new CniException(ErrorCode.Internal, $"{what}: nft: {r.Stderr.Trim()}");
+            throw new CniException(ErrorCode.Internal, $"{what}: nft exited with {r.Code} (its error is on stderr)");
         }
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args, string? stdin)
+    private static (int Code, string Stdout) Run(string[] args, string? stdin)
     {
-        var psi = new ProcessStartInfo("nft")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi) ?? throw new IOException("failed to run nft");
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardInput.Write(stdin ?? "");
-        p.StandardInput.Close();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout, stderr.Result);
+        var outcome = ChildProcess.Run(ChildProcess.FindProgram("nft"), args, Encoding.UTF8.GetBytes(stdin ?? ""));
+        return (outcome.ExitCode, Encoding.UTF8.GetString(outcome.Stdout));
     }
 }

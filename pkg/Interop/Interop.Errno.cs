@@ -16,6 +16,7 @@ internal static partial class Interop
         internal const int EINVAL = 22;
         internal const int ETXTBSY = 26;
         internal const int ENOSPC = 28;
+        internal const int EPIPE = 32;
         internal const int ERANGE = 34;
         internal const int EOPNOTSUPP = 95;
         internal const int EADDRNOTAVAIL = 99;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CniPlugins.Skel;
 using CniPlugins.Types;
@@ -44,52 +43,21 @@ public static class PluginExec
     public static byte[] Run(string plugin, string command, CmdArgs args)
     {
         string path = FindInPath(plugin, args.Path);
+        var env = new Dictionary<string, string?> { ["CNI_COMMAND"] = command };
         for (int attempt = 0; ; attempt++)
         {
-            var psi = new ProcessStartInfo(path)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = false,
-                UseShellExecute = false,
-            };
-            psi.Environment["CNI_COMMAND"] = command;
-
-            Process process;
+            ChildProcess.Outcome outcome;
             try
             {
-                process = Process.Start(psi)!;
+                outcome = ChildProcess.Run(path, [], args.StdinData, env);
             }
-            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == Interop.Errno.ETXTBSY && attempt < BusyRetries)
+            catch (SystemCallException e) when (e.Errno == Interop.Errno.ETXTBSY && attempt < BusyRetries)
             {
                 Thread.Sleep(1000);
                 continue;
             }
 
-            using (process)
-            {
-                using var stdout = new MemoryStream();
-                var reader = process.StandardOutput.BaseStream;
-                try
-                {
-                    process.StandardInput.BaseStream.Write(args.StdinData);
-                    process.StandardInput.Close();
-                }
-                catch (IOException)
-                {
-                    // The plugin exited without reading its config; its output says why.
-                }
-
-                reader.CopyTo(stdout);
-                process.WaitForExit();
-                byte[] output = stdout.ToArray();
-                if (process.ExitCode != 0)
-                {
-                    throw ParseError(plugin, output, process.ExitCode);
-                }
-
-                return output;
-            }
+            return outcome.ExitCode == 0 ? outcome.Stdout : throw ParseError(plugin, outcome.Stdout, outcome.ExitCode);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace CniPlugins.Ip;
 
@@ -11,5 +10,5 @@ public static class LinkNames
     /// namespaces while the link is moved.
     /// </summary>
     public static string RandomVethName() =>
-        "veth" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+        "veth" + ((uint)Random.Shared.NextInt64(1L << 32)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -12,16 +12,16 @@ public interface IPluginHost
     Stream OpenStandardError();
 }
 
-/// <summary>The real process, its standard streams straight on descriptors 0-2 (see <see cref="StdioStream"/>).</summary>
+/// <summary>The real process, its standard streams straight on descriptors 0-2 (see <see cref="Fs.FdStream"/>).</summary>
 public sealed class ProcessHost : IPluginHost
 {
     public static readonly ProcessHost Instance = new();
 
     public string? GetEnvironmentVariable(string name) => Environment.GetEnvironmentVariable(name);
 
-    public Stream OpenStandardInput() => new StdioStream(0, canWrite: false);
+    public Stream OpenStandardInput() => new Fs.FdStream(0, ownsFd: false);
 
-    public Stream OpenStandardOutput() => new StdioStream(1, canWrite: true);
+    public Stream OpenStandardOutput() => new Fs.FdStream(1, ownsFd: false);
 
-    public Stream OpenStandardError() => new StdioStream(2, canWrite: true);
+    public Stream OpenStandardError() => new Fs.FdStream(2, ownsFd: false);
 }

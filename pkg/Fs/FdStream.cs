@@ -1,17 +1,19 @@
 using System.Runtime.InteropServices;
 
-namespace CniPlugins.Skel;
+namespace CniPlugins.Fs;
 
 /// <summary>
-/// One of the process's standard descriptors, read and written with plain read(2)/write(2). A FileStream would
-/// keep its own file position (wrong when stdout is a file others append to); System.Console would start a
-/// signal-handling thread a plugin that lives for milliseconds does not need.
+/// A descriptor read and written with plain read(2)/write(2): the standard streams and pipes to children. A
+/// FileStream would keep its own file position (wrong when stdout is a file others append to); System.Console
+/// would start a signal-handling thread a plugin that lives for milliseconds does not need.
 /// </summary>
-internal sealed class StdioStream(int fd, bool canWrite) : Stream
+internal sealed class FdStream(int fd, bool ownsFd) : Stream
 {
-    public override bool CanRead => !canWrite;
+    private int _fd = fd;
 
-    public override bool CanWrite => canWrite;
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
 
     public override bool CanSeek => false;
 
@@ -31,7 +33,7 @@ internal sealed class StdioStream(int fd, bool canWrite) : Stream
         {
             while (true)
             {
-                nint n = Interop.Read(fd, p, (nuint)buffer.Length);
+                nint n = Interop.Read(_fd, p, (nuint)buffer.Length);
                 if (n >= 0)
                 {
                     return (int)n;
@@ -54,7 +56,7 @@ internal sealed class StdioStream(int fd, bool canWrite) : Stream
             int done = 0;
             while (done < buffer.Length)
             {
-                nint n = Interop.Write(fd, p + done, (nuint)(buffer.Length - done));
+                nint n = Interop.Write(_fd, p + done, (nuint)(buffer.Length - done));
                 if (n >= 0)
                 {
                     done += (int)n;
@@ -74,4 +76,15 @@ internal sealed class StdioStream(int fd, bool canWrite) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        if (ownsFd && fd >= 0)
+        {
+            Interop.Close(fd);
+        }
+
+        base.Dispose(disposing);
+    }
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bridge + host-local, ours against the reference side by side in one run:
+#   1. ADD then DEL of one container (hyperfine, mean of many runs);
+#   2. 50 containers added in parallel onto one bridge (wall time; all must succeed with distinct addresses).
+# Everything happens in throwaway network namespaces this script creates and always removes; the machine's own
+# namespace is not touched. Needs root. Usage: scripts/bench-bridge.sh [runs]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-50}
+[ "$(id -u)" -eq 0 ] || { echo "run as root"; exit 1; }
+command -v hyperfine >/dev/null || "$root/scripts/deps.sh"
+[ -x "$root/bin/bridge" ] && [ -x "$root/bin/host-local" ] || "$root/scripts/build.sh" "$root/bin" >/dev/null
+
+tag="cnibench$$"
+work=$(mktemp -d /tmp/cni-bench.XXXXXX)
+cleanup() {
+  for ns in $(ip netns list | awk '{print $1}' | grep "^$tag-" || true); do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# conf <side> <dataDir>: a gateway bridge with masquerading off (the firewall is measured apart from linking).
+conf() {
+  printf '{"cniVersion":"1.0.0","name":"bench","type":"bridge","bridge":"bench0","isGateway":true,"ipam":{"type":"host-local","ranges":[[{"subnet":"10.66.0.0/16"}]],"dataDir":"%s"}}' "$2"
+}
+
+for side in ours ref; do
+  ip netns add "$tag-$side-host"; ip netns add "$tag-$side-ctr"
+  mkdir -p "$work/$side"
+  conf "$side" "$work/$side/data" > "$work/$side/conf.json"
+  bin=$([ "$side" = ours ] && echo "$root/bin" || echo /usr/lib/cni)
+  cat > "$work/$side/cycle.sh" <<SH
+#!/usr/bin/env bash
+set -e
+run() { ip netns exec $tag-$side-host env CNI_COMMAND=\$1 CNI_CONTAINERID=bench CNI_NETNS=/run/netns/$tag-$side-ctr CNI_IFNAME=eth0 CNI_PATH=$bin $bin/bridge < $work/$side/conf.json > /dev/null; }
+run ADD
+run DEL
+SH
+  chmod +x "$work/$side/cycle.sh"
+done
+
+echo "== ADD + DEL of one container (bridge + host-local)"
+hyperfine -N -w 3 -r "$runs" "$work/ours/cycle.sh" "$work/ref/cycle.sh" 2>&1 | grep -E "Benchmark|Time|±|faster" || true
+
+echo "== 50 containers added in parallel onto one bridge"
+for side in ours ref; do
+  bin=$([ "$side" = ours ] && echo "$root/bin" || echo /usr/lib/cni)
+  for i in $(seq 1 50); do ip netns add "$tag-$side-p$i"; done
+  start=$(date +%s%N)
+  seq 1 50 | xargs -P 50 -I{} sh -c "ip netns exec $tag-$side-host env CNI_COMMAND=ADD CNI_CONTAINERID=p{} CNI_NETNS=/run/netns/$tag-$side-p{} CNI_IFNAME=eth0 CNI_PATH=$bin $bin/bridge < $work/$side/conf.json > $work/$side/p{}.out || echo FAIL {}"
+  end=$(date +%s%N)
+  ok=$(grep -l '"address"' "$work"/$side/p*.out | wc -l)
+  distinct=$(for i in $(seq 1 50); do ip -n "$tag-$side-p$i" -4 -o addr show eth0 2>/dev/null | awk '{print $4}'; done | sort -u | grep -c . || true)
+  printf '%-4s wall %6d ms, %d/50 succeeded, %d distinct addresses\n' "$side" $(((end - start) / 1000000)) "$ok" "$distinct"
+done
