@@ -1,0 +1,117 @@
+using System.Text;
+using CniPlugins.Types;
+
+namespace CniPlugins.Firewall;
+
+/// <summary>
+/// The reference's nftables masquerade (pkg/ip/ipmasq_nftables_linux.go): table <c>inet cni_plugins_masquerade</c>,
+/// base chain <c>postrouting</c> skipping multicast and going to <c>masq_checks</c>, one rule per address whose
+/// comment starts with <c>hash16(network)-hash16(ifname:containerID)</c> so DEL and GC find exactly theirs.
+/// </summary>
+internal static class NftMasq
+{
+    private const string Table = "inet cni_plugins_masquerade";
+    private const string Chain = "masq_checks";
+    private const int CommentLengthMax = 128;
+
+    public static void Setup(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
+    {
+        string comment = Comment(network, ifName, containerId);
+        var batch = new StringBuilder()
+            .AppendLine($"add table {Table} {{ comment \"Masquerading for plugins from github.com/containernetworking/plugins\" ; }}")
+            .AppendLine($"add chain {Table} {Chain} {{ comment \"Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet\" ; }}")
+            .AppendLine($"add chain {Table} postrouting {{ type nat hook postrouting priority srcnat ; }}")
+            .AppendLine($"flush chain {Table} postrouting")
+            .AppendLine($"add rule {Table} postrouting ip daddr == 224.0.0.0/4 return")
+            .AppendLine($"add rule {Table} postrouting ip6 daddr == ff00::/8 return")
+            .AppendLine($"add rule {Table} postrouting goto {Chain}");
+        foreach (var (handle, _, _) in Rules(InstancePrefix(network, ifName, containerId)))
+        {
+            batch.AppendLine($"delete rule {Table} {Chain} handle {handle}");
+        }
+
+        foreach (var ip in ips)
+        {
+            string family = ip.IsIPv4 ? "ip" : "ip6";
+            batch.AppendLine($"add rule {Table} {Chain} {family} saddr == {ip.Address} {family} daddr != {ip.Network} masquerade comment \"{comment}\"");
+        }
+
+        FirewallTool.Nft(batch.ToString(), $"set up masquerading for {containerId}");
+    }
+
+    public static void Teardown(string network, string containerId, string ifName) =>
+        Delete(Rules(InstancePrefix(network, ifName, containerId)).Select(r => r.Handle), $"tear down masquerading for {containerId}");
+
+    public static void Check(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
+    {
+        var rules = Rules(InstancePrefix(network, ifName, containerId));
+        foreach (var ip in ips)
+        {
+            if (!rules.Any(r => r.Text.Contains($"saddr {ip.Address} ", StringComparison.Ordinal)))
+            {
+                throw new CniException(ErrorCode.Internal, $"nftables masquerade rule for {ip.Address} is missing from {Table} {Chain}");
+            }
+        }
+    }
+
+    public static void Gc(string network, IReadOnlyCollection<(string ContainerId, string IfName)> valid)
+    {
+        var keep = valid.Select(v => Comment(network, v.IfName, v.ContainerId)).ToHashSet(StringComparer.Ordinal);
+        Delete(Rules(NetworkHash(network)).Where(r => !keep.Contains(r.Comment)).Select(r => r.Handle), $"collect masquerading of {network}");
+    }
+
+    private static void Delete(IEnumerable<string> handles, string what)
+    {
+        var batch = new StringBuilder();
+        foreach (string h in handles)
+        {
+            batch.AppendLine($"delete rule {Table} {Chain} handle {h}");
+        }
+
+        if (batch.Length > 0)
+        {
+            FirewallTool.Nft(batch.ToString(), what);
+        }
+    }
+
+    /// <summary>The masq_checks rules whose comment starts with <paramref name="prefix"/>; none when the table is absent.</summary>
+    private static List<(string Handle, string Comment, string Text)> Rules(string prefix)
+    {
+        var (code, text) = FirewallTool.Run("nft", ["-a", "list", "chain", "inet", "cni_plugins_masquerade", Chain]);
+        var found = new List<(string, string, string)>();
+        if (code != 0)
+        {
+            return found; // no table or chain yet: nothing of ours is there
+        }
+
+        foreach (string line in text.Split('\n'))
+        {
+            int c = line.IndexOf("comment \"", StringComparison.Ordinal);
+            int h = line.LastIndexOf("# handle ", StringComparison.Ordinal);
+            if (c < 0 || h < 0)
+            {
+                continue;
+            }
+
+            int end = line.IndexOf('"', c + 9);
+            string comment = line[(c + 9)..end];
+            if (comment.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                found.Add((line[(h + 9)..].Trim(), comment, line));
+            }
+        }
+
+        return found;
+    }
+
+    private static string NetworkHash(string network) => ChainNames.Hash("", network, 16);
+
+    private static string InstancePrefix(string network, string ifName, string containerId) =>
+        NetworkHash(network) + "-" + ChainNames.Hash("", ifName + ":" + containerId, 16);
+
+    private static string Comment(string network, string ifName, string containerId)
+    {
+        string comment = $"{InstancePrefix(network, ifName, containerId)}, net: {network.Replace("\"", "")}, if: {ifName.Replace("\"", "")}, id: {containerId.Replace("\"", "")}";
+        return comment.Length > CommentLengthMax ? comment[..CommentLengthMax] : comment;
+    }
+}
