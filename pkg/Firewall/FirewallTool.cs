@@ -23,10 +23,10 @@ internal static class FirewallTool
         }
     }
 
-    /// <summary>Runs a program; returns its exit code and stdout.</summary>
-    public static (int Code, string Stdout) Run(string program, IReadOnlyList<string> args, string stdin = "")
+    /// <summary>Runs a program; returns its exit code and stdout. A quiet run is a probe: its complaints are not ours.</summary>
+    public static (int Code, string Stdout) Run(string program, IReadOnlyList<string> args, string stdin = "", bool quiet = false)
     {
-        var o = ChildProcess.Run(ChildProcess.FindProgram(program), args, Encoding.UTF8.GetBytes(stdin));
+        var o = ChildProcess.Run(ChildProcess.FindProgram(program), args, Encoding.UTF8.GetBytes(stdin), quiet: quiet);
         return (o.ExitCode, Encoding.UTF8.GetString(o.Stdout));
     }
 

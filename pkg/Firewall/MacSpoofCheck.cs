@@ -1,5 +1,4 @@
 using System.Text;
-using CniPlugins.Invoke;
 using CniPlugins.Types;
 
 namespace CniPlugins.Firewall;
@@ -27,7 +26,7 @@ public static class MacSpoofCheck
             .AppendLine($"add rule bridge {Table} {mac} ether saddr {containerMac} return comment \"{comment}\"")
             .AppendLine($"add rule bridge {Table} {mac} drop comment \"{comment}\"")
             .AppendLine($"add rule bridge {Table} {BaseChain} iifname \"{hostVeth}\" jump {iface} comment \"{comment}\"");
-        Nft(batch.ToString(), "failed to set up mac spoof check");
+        FirewallTool.Nft(batch.ToString(), "set up mac spoof check");
     }
 
     /// <summary>Removes the attachment's rule and chains; succeeds when they are already gone.</summary>
@@ -66,7 +65,7 @@ public static class MacSpoofCheck
 
         if (batch.Length > 0)
         {
-            Nft(batch.ToString(), "failed to tear down mac spoof check");
+            FirewallTool.Nft(batch.ToString(), "tear down mac spoof check");
         }
     }
 
@@ -82,18 +81,7 @@ public static class MacSpoofCheck
 
     private static string Comment(string id) => $"macspoofchk-{id}";
 
-    private static void Nft(string batch, string what)
-    {
-        var r = Run(["-f", "-"], batch);
-        if (r.Code != 0)
-        {
-            throw new CniException(ErrorCode.Internal, $"{what}: nft exited with {r.Code} (its error is on stderr)");
-        }
-    }
-
-    private static (int Code, string Stdout) Run(string[] args, string? stdin)
-    {
-        var outcome = ChildProcess.Run(ChildProcess.FindProgram("nft"), args, Encoding.UTF8.GetBytes(stdin ?? ""));
-        return (outcome.ExitCode, Encoding.UTF8.GetString(outcome.Stdout));
-    }
+    /// <summary>Listings are probes (a missing chain is an answer); the transaction's errors go to stderr.</summary>
+    private static (int Code, string Stdout) Run(string[] args, string? stdin) =>
+        FirewallTool.Run("nft", args, stdin ?? "", quiet: stdin is null);
 }

@@ -77,7 +77,7 @@ internal static class NftMasq
     /// <summary>The masq_checks rules whose comment starts with <paramref name="prefix"/>; none when the table is absent.</summary>
     private static List<(string Handle, string Comment, string Text)> Rules(string prefix)
     {
-        var (code, text) = FirewallTool.Run("nft", ["-a", "list", "chain", "inet", "cni_plugins_masquerade", Chain]);
+        var (code, text) = FirewallTool.Run("nft", ["-a", "list", "chain", "inet", "cni_plugins_masquerade", Chain], quiet: true);
         var found = new List<(string, string, string)>();
         if (code != 0)
         {

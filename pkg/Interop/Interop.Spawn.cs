@@ -19,6 +19,9 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libc, EntryPoint = "posix_spawn_file_actions_adddup2")]
     internal static unsafe partial int PosixSpawnFileActionsAddDup2(byte* actions, int fd, int newfd);
 
+    [LibraryImport(Libraries.Libc, EntryPoint = "posix_spawn_file_actions_addopen", StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int PosixSpawnFileActionsAddOpen(byte* actions, int fd, string path, int flags, int mode);
+
     [LibraryImport(Libraries.Libc, EntryPoint = "posix_spawn_file_actions_destroy")]
     internal static unsafe partial int PosixSpawnFileActionsDestroy(byte* actions);
 

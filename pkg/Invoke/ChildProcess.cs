@@ -18,8 +18,9 @@ public static class ChildProcess
     /// <param name="args">Arguments after argv[0].</param>
     /// <param name="stdin">Written to the child's stdin, which is then closed.</param>
     /// <param name="environment">Overrides of the inherited environment (null removes a variable).</param>
+    /// <param name="quiet">Send the child's stderr to /dev/null: for probes whose failure is an expected answer.</param>
     public static unsafe Outcome Run(string path, IReadOnlyList<string> args, ReadOnlySpan<byte> stdin,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, bool quiet = false)
     {
         var argv = new List<string>(args.Count + 1) { path };
         argv.AddRange(args);
@@ -54,6 +55,10 @@ public static class ChildProcess
             // dup2 clears close-on-exec on the new descriptors; the pipe ends themselves close at exec.
             Interop.PosixSpawnFileActionsAddDup2(actions, inPipe[0], 0);
             Interop.PosixSpawnFileActionsAddDup2(actions, outPipe[1], 1);
+            if (quiet)
+            {
+                Interop.PosixSpawnFileActionsAddOpen(actions, 2, "/dev/null", Interop.O_RDWR, 0);
+            }
             fixed (byte* p = pathBytes)
             {
                 spawnError = Interop.PosixSpawn(out pid, p, actions, attr, argvBlock.Pointer, envBlock.Pointer);
