@@ -32,23 +32,16 @@ internal static class PluginOutput
         stdout.Flush();
     }
 
+    /// <summary>
+    /// The VERSION answer is the same for every plugin and every call, so it is written as prebuilt bytes: not even
+    /// the JSON writer is loaded (0.2 ms of a 2.5 ms run). A unit test keeps it equal to <see cref="CniVersion.All"/>.
+    /// </summary>
+    internal static ReadOnlySpan<byte> VersionJson =>
+        "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":[\"0.1.0\",\"0.2.0\",\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]}\n"u8;
+
     public static void WriteVersion(Stream stdout)
     {
-        using (var writer = new Utf8JsonWriter(stdout))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("cniVersion"u8, CniVersion.Current);
-            writer.WriteStartArray("supportedVersions"u8);
-            foreach (string v in CniVersion.All)
-            {
-                writer.WriteStringValue(v);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        stdout.WriteByte((byte)'\n');
+        stdout.Write(VersionJson);
         stdout.Flush();
     }
 

@@ -122,4 +122,12 @@ public sealed class PluginMainTests
         (code, host) = Run(conf, ("CNI_COMMAND", "STATUS"), ("CNI_PATH", null!));
         Assert.Equal(4, (int)System.Text.Json.Nodes.JsonNode.Parse(host.Stdout)!["code"]!);
     }
+
+    [Fact]
+    public void The_prebuilt_version_answer_lists_exactly_the_supported_versions()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Encoding.UTF8.GetString(PluginOutput.VersionJson))!;
+        Assert.Equal(CniVersion.Current, (string?)json["cniVersion"]);
+        Assert.Equal(CniVersion.All, json["supportedVersions"]!.AsArray().Select(v => (string?)v));
+    }
 }
