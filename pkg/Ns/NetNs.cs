@@ -55,6 +55,27 @@ public sealed class NetNs : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a namespace for a verb that must succeed when it is gone (DEL): null when the path is empty or
+    /// nothing exists there any more.
+    /// </summary>
+    public static NetNs? TryOpen(string path)
+    {
+        if (path.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Open(path);
+        }
+        catch (NetNsNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The namespace the plugin process itself runs in (its main thread's).</summary>
     public static NetNs OpenProcessNamespace() => Open("/proc/self/ns/net");
 

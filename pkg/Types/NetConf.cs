@@ -39,12 +39,31 @@ public class NetConf
     [JsonPropertyName("cni.dev/attachments")]
     public List<GcAttachment>? LegacyAttachments { get; set; }
 
+    /// <summary>The IPAM plugin to delegate to; null for an L2-only network (no ipam, or an empty type).</summary>
+    [JsonIgnore]
+    public string? IpamType => string.IsNullOrEmpty(Ipam?.Type) ? null : Ipam.Type;
+
     [JsonIgnore]
     public string EffectiveVersion => string.IsNullOrEmpty(CniVersion) ? Types.CniVersion.Default : CniVersion;
 
     /// <summary>The still-valid attachments of a GC request, from either key; null when the runtime sent neither.</summary>
     [JsonIgnore]
     public List<GcAttachment>? GcValidAttachments => ValidAttachments ?? LegacyAttachments;
+
+    /// <summary>Reads a plugin's config with its source-generated metadata; malformed JSON is a decoding error (code 6).</summary>
+    public static T Parse<T>(byte[] stdin, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : NetConf
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(stdin, typeInfo)
+                ?? throw CniException.InvalidConfig("failed to load netconf: the configuration is null");
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
+        }
+    }
 
     /// <summary>The typed prevResult, or null when there is none.</summary>
     public Result? ParsePrevResult() =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CniPlugins.Types;
 
@@ -69,26 +68,13 @@ internal sealed class BridgeConfig : NetConf
     [JsonPropertyName("args")]
     public MacArgs? Args { get; set; }
 
-    [JsonIgnore]
-    public string? IpamType => string.IsNullOrEmpty(Ipam?.Type) ? null : Ipam.Type;
-
     /// <summary>The trunk VLAN IDs, sorted and distinct, after validation.</summary>
     [JsonIgnore]
     public List<int> TrunkVlans { get; private set; } = [];
 
     public static BridgeConfig Parse(byte[] stdin)
     {
-        BridgeConfig conf;
-        try
-        {
-            conf = JsonSerializer.Deserialize(stdin, BridgeJsonContext.Default.BridgeConfig)
-                ?? throw CniException.InvalidConfig("failed to load netconf: empty configuration");
-        }
-        catch (JsonException e)
-        {
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
-        }
-
+        var conf = Parse(stdin, BridgeJsonContext.Default.BridgeConfig);
         conf.Validate();
         return conf;
     }

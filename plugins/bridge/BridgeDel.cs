@@ -50,44 +50,32 @@ internal static class BridgeDel
     /// <summary>Deletes the container's interface; returns its global addresses, or null when it (or the namespace) is gone.</summary>
     private static List<CidrAddress>? DeleteContainerLink(CmdArgs args)
     {
-        if (args.Netns.Length == 0)
+        using var ns = NetNs.TryOpen(args.Netns);
+        if (ns is null)
         {
             return null;
         }
 
-        NetNs ns;
+        using var container = RtnlHandle.OpenIn(ns);
+        if (container.TryGetLinkByName(args.IfName) is not { } link)
+        {
+            return null;
+        }
+
+        var addresses = container.AddrList(link.Index)
+            .Where(a => a.Scope == Rtnl.RT_SCOPE_UNIVERSE && !IPAddress.IsLoopback(a.Address.Address))
+            .Select(a => a.Address)
+            .ToList();
         try
         {
-            ns = NetNs.Open(args.Netns);
+            container.LinkDel(link.Index);
         }
-        catch (NetNsNotFoundException)
+        catch (NetlinkException e) when (e.IsNotFound)
         {
-            return null;
+            // removed meanwhile; the outcome is the same
         }
 
-        using (ns)
-        {
-            using var container = RtnlHandle.OpenIn(ns);
-            if (container.TryGetLinkByName(args.IfName) is not { } link)
-            {
-                return null;
-            }
-
-            var addresses = container.AddrList(link.Index)
-                .Where(a => a.Scope == Rtnl.RT_SCOPE_UNIVERSE && !IPAddress.IsLoopback(a.Address.Address))
-                .Select(a => a.Address)
-                .ToList();
-            try
-            {
-                container.LinkDel(link.Index);
-            }
-            catch (NetlinkException e) when (e.IsNotFound)
-            {
-                // removed meanwhile; the outcome is the same
-            }
-
-            return addresses;
-        }
+        return addresses;
     }
 
     private static List<CidrAddress> PrevResultAddresses(BridgeConfig conf, CmdArgs args)

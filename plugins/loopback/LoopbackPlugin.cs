@@ -16,7 +16,7 @@ public static class LoopbackPlugin
 
     public static Result Add(CmdArgs args)
     {
-        var conf = LoopbackConfig.Parse(args.StdinData);
+        var conf = NetConf.Parse(args.StdinData, LoopbackJsonContext.Default.NetConf);
         using var ns = NetNs.Open(args.Netns);
         using var rtnl = RtnlHandle.OpenIn(ns);
         var lo = rtnl.GetLinkByName(Lo);
@@ -57,27 +57,15 @@ public static class LoopbackPlugin
 
     public static void Del(CmdArgs args)
     {
-        if (args.Netns.Length == 0)
+        // No namespace, or one the runtime already removed: nothing is left to undo.
+        using var ns = NetNs.TryOpen(args.Netns);
+        if (ns is null)
         {
             return;
         }
 
-        NetNs ns;
-        try
-        {
-            ns = NetNs.Open(args.Netns);
-        }
-        catch (NetNsNotFoundException)
-        {
-            return; // the runtime already removed the namespace; nothing is left to undo
-        }
-
-        using (ns)
-        {
-            using var rtnl = RtnlHandle.OpenIn(ns);
-            var lo = rtnl.GetLinkByName(Lo);
-            rtnl.LinkSetDown(lo.Index);
-        }
+        using var rtnl = RtnlHandle.OpenIn(ns);
+        rtnl.LinkSetDown(rtnl.GetLinkByName(Lo).Index);
     }
 
     public static void Check(CmdArgs args)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CniPlugins.Types;
 
@@ -35,22 +34,7 @@ internal sealed class MacvlanConfig : NetConf
     [JsonPropertyName("args")]
     public MacArgs? Args { get; set; }
 
-    /// <summary>With an IPAM type the interface gets addresses (L3); without, it is only brought up (L2).</summary>
-    [JsonIgnore]
-    public string? IpamType => string.IsNullOrEmpty(Ipam?.Type) ? null : Ipam.Type;
-
-    public static MacvlanConfig Parse(byte[] stdin)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(stdin, MacvlanJsonContext.Default.MacvlanConfig)
-                ?? throw CniException.InvalidConfig("failed to load netconf: empty configuration");
-        }
-        catch (JsonException e)
-        {
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
-        }
-    }
+    public static MacvlanConfig Parse(byte[] stdin) => Parse(stdin, MacvlanJsonContext.Default.MacvlanConfig);
 }
 
 [JsonSourceGenerationOptions(Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]

@@ -91,26 +91,15 @@ public static class MacvlanPlugin
             IpamExec.Del(ipamType, args);
         }
 
-        if (args.Netns.Length == 0)
+        // No namespace, or one the runtime removed, and with it the macvlan.
+        using var ns = NetNs.TryOpen(args.Netns);
+        if (ns is null)
         {
             return;
         }
 
-        NetNs ns;
-        try
-        {
-            ns = NetNs.Open(args.Netns);
-        }
-        catch (NetNsNotFoundException)
-        {
-            return; // the runtime removed the namespace, and with it the macvlan
-        }
-
-        using (ns)
-        {
-            using var rtnl = RtnlHandle.OpenIn(ns);
-            DeleteLinkIfPresent(rtnl, args.IfName);
-        }
+        using var rtnl = RtnlHandle.OpenIn(ns);
+        DeleteLinkIfPresent(rtnl, args.IfName);
     }
 
     public static void Check(CmdArgs args)
