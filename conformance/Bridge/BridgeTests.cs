@@ -6,7 +6,7 @@ namespace CniPlugins.Conformance.Bridge;
 /// <summary>bridge, ours against the reference: results and kernel state side by side.</summary>
 public sealed class BridgeTests
 {
-    public static TheoryData<string> Versions => new() { "0.3.1", "0.4.0", "1.0.0" };
+    public static TheoryData<string> Versions => new() { "0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0" };
 
     private static readonly string[] s_masked = ["mac"];
 
