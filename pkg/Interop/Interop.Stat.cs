@@ -14,8 +14,22 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libc, EntryPoint = "fstatfs", SetLastError = true)]
     private static unsafe partial int FStatFsRaw(SafeFileHandle fd, byte* buf);
 
-    [LibraryImport(Libraries.Libc, EntryPoint = "fstat", SetLastError = true)]
-    private static unsafe partial int FStatRaw(SafeFileHandle fd, byte* buf);
+    [LibraryImport(Libraries.Libc, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int StatRaw(string path, byte* buf);
+
+    /// <summary>Device and inode of a path (symlinks followed), or false when it cannot be stat'ed; never throws.</summary>
+    internal static unsafe bool TryStatId(string path, out (ulong Dev, ulong Ino) id)
+    {
+        byte* buf = stackalloc byte[StatBufferSize];
+        id = default;
+        if (StatRaw(path, buf) != 0)
+        {
+            return false;
+        }
+
+        id = (*(ulong*)buf, *(ulong*)(buf + 8));
+        return true;
+    }
 
     /// <summary>The filesystem magic number of an open file (statfs f_type).</summary>
     internal static unsafe long FStatFsType(SafeFileHandle fd, string path)
@@ -27,17 +41,5 @@ internal static partial class Interop
         }
 
         return *(long*)buf;
-    }
-
-    /// <summary>Device and inode of an open file: two namespace files name the same namespace iff these match.</summary>
-    internal static unsafe (ulong Dev, ulong Ino) FStatId(SafeFileHandle fd, string path)
-    {
-        byte* buf = stackalloc byte[StatBufferSize];
-        if (FStatRaw(fd, buf) != 0)
-        {
-            throw LastError("fstat", path);
-        }
-
-        return (*(ulong*)buf, *(ulong*)(buf + 8));
     }
 }

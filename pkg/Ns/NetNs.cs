@@ -83,22 +83,10 @@ public sealed class NetNs : IDisposable
     /// True when <paramref name="path"/> names the namespace the plugin runs in. A path that cannot be opened is
     /// not the plugin's (DEL must still work when the namespace is gone).
     /// </summary>
-    public static bool IsPluginOwnNamespace(string path)
-    {
-        try
-        {
-            using var target = Open(path);
-            using var own = OpenProcessNamespace();
-            return target.IsSameAs(own);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    public bool IsSameAs(NetNs other) =>
-        Interop.FStatId(Handle, Path) == Interop.FStatId(other.Handle, other.Path);
+    public static bool IsPluginOwnNamespace(string path) =>
+        // Compared by device and inode without opening anything: every ADD and DEL pays for this check, and a
+        // path that is not a namespace (or gone) must cost no exception.
+        Interop.TryStatId(path, out var target) && Interop.TryStatId("/proc/self/ns/net", out var own) && target == own;
 
     /// <summary>
     /// Runs <paramref name="body"/> inside this namespace on a fresh OS thread and returns its result; the body's
