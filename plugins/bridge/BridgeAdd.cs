@@ -44,7 +44,7 @@ internal static class BridgeAdd
                 }
                 catch (Exception e)
                 {
-                    Console.Error.WriteLine($"bridge: rollback step failed: {e.Message}");
+                    PluginLog.Warn("bridge", $"rollback step failed: {e.Message}");
                 }
             }
 
