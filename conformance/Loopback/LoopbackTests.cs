@@ -230,7 +230,7 @@ public sealed class LoopbackTests
         var b = Plugin.Exec(Ref, Call(theirs), conf);
         Assert.False(a.Success, $"{what}: {a}");
         Assert.Equal(1, a.ExitCode);
-        Assert.Equal(b.ErrorCode, a.ErrorCode);
+        Assert.True(b.ErrorCode == a.ErrorCode, $"{what}: ours {a}; reference {b}");
         Assert.False(string.IsNullOrWhiteSpace(a.ErrorMessage));
         Assert.False(IsLoUp(ours), $"{what}: the plugin changed the namespace");
     }
