@@ -31,6 +31,25 @@ public sealed class BridgeFirewallTests
     }
 
     [Fact]
+    public void Dual_stack_masquerade_rules_match_the_reference_in_both_families()
+    {
+        const string ranges = """[[{"subnet":"10.88.0.0/24"}],[{"subnet":"fd00:88::/64"}]]""";
+        using var ours = new BridgeLab(ours: true);
+        using var theirs = new BridgeLab(ours: false);
+        var (a, b) = (ours.NewContainer(), theirs.NewContainer());
+        const string extra = "\"isGateway\":true,\"ipMasq\":true";
+        Assert.True(ours.Add(a, ours.Conf("1.0.0", extra, ranges)).Success);
+        Assert.True(theirs.Add(b, theirs.Conf("1.0.0", extra, ranges)).Success);
+        Assert.Equal(theirs.NatRules(), ours.NatRules());
+        Assert.Equal(theirs.NatRules(ipv6: true), ours.NatRules(ipv6: true));
+        Assert.Contains(ours.NatRules(ipv6: true), r => r.Contains("! -d ff00::/8") && r.Contains("-j MASQUERADE"));
+
+        Assert.True(ours.Run(CniCall.Add("c1", a.Path).As("DEL"), ours.Conf("1.0.0", extra, ranges)).Success);
+        Assert.Empty(ours.NatRules());
+        Assert.Empty(ours.NatRules(ipv6: true));
+    }
+
+    [Fact]
     public void Masquerade_rules_go_even_when_the_namespace_is_gone()
     {
         using var lab = new BridgeLab(ours: true);

@@ -90,8 +90,8 @@ internal sealed class BridgeLab : IDisposable
             .Select(r => $"{r!["dst"]} via {r["gateway"]} dev {r["dev"]}").Order().ToArray();
 
     /// <summary>The nat table's rules in the host namespace, chain names of attachments kept (they are deterministic).</summary>
-    public string[] NatRules() =>
-        Host.Exec("iptables-save", "-t", "nat").EnsureSuccess("iptables-save").Stdout.Split('\n')
+    public string[] NatRules(bool ipv6 = false) =>
+        Host.Exec(ipv6 ? "ip6tables-save" : "iptables-save", "-t", "nat").EnsureSuccess("iptables-save").Stdout.Split('\n')
             .Where(l => l.StartsWith("-A ", StringComparison.Ordinal) || l.StartsWith(":CNI", StringComparison.Ordinal))
             .Select(l => l.StartsWith(':') ? l.Split(' ')[0] : l).ToArray();
 
