@@ -224,4 +224,29 @@ public sealed class RtnlRequestTests
         Assert.Equal("10.1.2.3/24", a.Address.ToString());
         Assert.Equal(4, a.LinkIndex);
     }
+
+    /// <summary>Bytes captured with strace -xx from "ip -n NS link set lo up"; only the sequence number is ours.</summary>
+    [Fact]
+    public void Link_set_up_matches_iproute2()
+    {
+        using var h = new RtnlHandle(_kernel, 1795885760);
+        h.LinkSetUp(1);
+        Assert.Equal(FakeTransport.Hex("""
+            20 00 00 00 10 00 05 00 c1 0a 0b 6b 00 00 00 00
+            00 00 00 00 01 00 00 00 01 00 00 00 01 00 00 00
+            """), Only());
+    }
+
+    /// <summary>Captured from "ip -n NS addr add 10.1.2.5/24 brd + dev lo".</summary>
+    [Fact]
+    public void Addr_add_matches_iproute2()
+    {
+        using var h = new RtnlHandle(_kernel, 1795885760);
+        h.AddrAdd(1, CidrAddress.Parse("10.1.2.5/24"));
+        Assert.Equal(FakeTransport.Hex("""
+            30 00 00 00 14 00 05 06 c1 0a 0b 6b 00 00 00 00
+            02 18 00 00 01 00 00 00 08 00 02 00 0a 01 02 05
+            08 00 01 00 0a 01 02 05 08 00 04 00 0a 01 02 ff
+            """), Only());
+    }
 }

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net;
+using CniPlugins.Netlink;
+using CniPlugins.Ns;
+using CniPlugins.Types;
+using Xunit;
+
+namespace CniPlugins.Tests;
+
+/// <summary>A scratch network namespace made with "ip netns add" and always deleted; never the root namespace.</summary>
+public sealed class ScratchNetns : IDisposable
+{
+    public ScratchNetns()
+    {
+        Name = $"coretest-{Guid.NewGuid().ToString("N")[..8]}-x";
+        Ip("netns", "add", Name);
+    }
+
+    public string Name { get; }
+
+    public string Path => $"/var/run/netns/{Name}";
+
+    public void Dispose() => Ip("netns", "delete", Name);
+
+    public static string Run(string program, params string[] args)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? output : throw new InvalidOperationException($"{program} {string.Join(' ', args)}: {error}");
+    }
+
+    private static void Ip(params string[] args) => Run("ip", args);
+}
+
+/// <summary>NetNs and RtnlHandle against the real kernel, inside a scratch namespace.</summary>
+public sealed class NetNsKernelTests : IDisposable
+{
+    private readonly ScratchNetns _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public void Open_missing_path_throws_not_found()
+    {
+        var path = $"/var/run/netns/{_scratch.Name}-missing";
+        var e = Assert.Throws<NetNsNotFoundException>(() => NetNs.Open(path));
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Open_regular_file_is_refused()
+    {
+        var file = System.IO.Path.GetTempFileName();
+        try
+        {
+            var e = Assert.Throws<IOException>(() => NetNs.Open(file));
+            Assert.Contains("unknown FS magic", e.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Run_executes_inside_the_namespace()
+    {
+        using var ns = NetNs.Open(_scratch.Path);
+        string inode = ScratchNetns.Run("stat", "-L", "-c", "%i", _scratch.Path).Trim();
+        string inside = ns.Run(() => new FileInfo("/proc/thread-self/ns/net").LinkTarget!);
+        string outside = new FileInfo("/proc/thread-self/ns/net").LinkTarget!;
+        Assert.Equal($"net:[{inode}]", inside);
+        Assert.NotEqual(inside, outside);
+    }
+
+    [Fact]
+    public void Run_rethrows_the_body_exception_and_leaves_the_caller_where_it_was()
+    {
+        using var ns = NetNs.Open(_scratch.Path);
+        string before = new FileInfo("/proc/thread-self/ns/net").LinkTarget!;
+        var e = Assert.Throws<InvalidOperationException>(() => ns.Run(() => throw new InvalidOperationException("inside")));
+        Assert.Equal("inside", e.Message);
+        Assert.Equal(before, new FileInfo("/proc/thread-self/ns/net").LinkTarget);
+    }
+
+    [Fact]
+    public void Namespace_identity()
+    {
+        using var ns = NetNs.Open(_scratch.Path);
+        Assert.False(NetNs.IsPluginOwnNamespace(_scratch.Path));
+        Assert.True(NetNs.IsPluginOwnNamespace("/proc/self/ns/net"));
+        Assert.False(NetNs.IsPluginOwnNamespace(_scratch.Path + "-missing"));
+    }
+
+    [Fact]
+    public void Veth_bridge_address_and_route_round_trip_through_the_kernel()
+    {
+        using var ns = NetNs.Open(_scratch.Path);
+        using var rtnl = RtnlHandle.OpenIn(ns);
+
+        // This machine's kernel lacks CONFIG_BRIDGE_VLAN_FILTERING (iproute2 gets EOPNOTSUPP too), so no vlan_filtering.
+        rtnl.BridgeAdd("br0", 1400, vlanFiltering: false);
+        rtnl.VethAdd("veth0", "eth0", 1400, null, peerNetnsFd: -1);
+        var br = rtnl.GetLinkByName("br0");
+        var veth = rtnl.GetLinkByName("veth0");
+        var peer = rtnl.GetLinkByName("eth0");
+        Assert.Equal(("bridge", 1400), (br.Kind, br.Mtu));
+        Assert.Equal(0u, Link.InfoAttr(br.InfoData, Rtnl.IFLA_BR_VLAN_FILTERING));
+        Assert.Equal("veth", veth.Kind);
+        Assert.Equal(peer.Index, veth.ParentIndex);
+
+        rtnl.LinkSetMaster(veth.Index, br.Index);
+        rtnl.BridgePortSetHairpin(veth.Index, true);
+        rtnl.LinkSetUp(br.Index);
+        rtnl.LinkSetUp(veth.Index);
+        rtnl.LinkSetUp(peer.Index);
+        veth = rtnl.GetLinkByIndex(veth.Index);
+        Assert.Equal(br.Index, veth.MasterIndex);
+        Assert.Equal("bridge", veth.SlaveKind);
+        Assert.Equal(1u, Link.InfoAttr(veth.InfoSlaveData, Rtnl.IFLA_BRPORT_MODE));
+        Assert.True(veth.IsUp);
+
+        rtnl.AddrAdd(peer.Index, CidrAddress.Parse("10.77.0.5/24"));
+        rtnl.AddrAdd(peer.Index, CidrAddress.Parse("fd77::5/64"), flags: 0x02);
+        var addrs = rtnl.AddrList(peer.Index);
+        var v4 = Assert.Single(addrs, a => a.Address.IsIPv4);
+        Assert.Equal("10.77.0.5/24", v4.Address.ToString());
+        Assert.Equal(IPAddress.Parse("10.77.0.255"), v4.Broadcast);
+        Assert.Contains(addrs, a => a.Address.ToString() == "fd77::5/64");
+
+        rtnl.RouteAdd(new RouteEntry
+        {
+            Dst = CidrAddress.Parse("10.88.0.0/16"),
+            Gateway = IPAddress.Parse("10.77.0.1"),
+            OutputIndex = peer.Index,
+            Mtu = 1300,
+        });
+        var route = Assert.Single(rtnl.RouteList(Interop.AF_INET), r => r.Dst?.ToString() == "10.88.0.0/16");
+        Assert.Equal((IPAddress.Parse("10.77.0.1"), peer.Index, 1300u), (route.Gateway, route.OutputIndex, route.Mtu));
+
+        var exists = Assert.Throws<NetlinkException>(() => rtnl.BridgeAdd("br0", 0, false));
+        Assert.True(exists.IsExists);
+
+        rtnl.LinkDel(veth.Index);
+        Assert.Null(rtnl.TryGetLinkByName("veth0"));
+        Assert.Null(rtnl.TryGetLinkByName("eth0"));
+        Assert.Throws<LinkNotFoundException>(() => rtnl.GetLinkByName("veth0"));
+        Assert.DoesNotContain(rtnl.RouteList(Interop.AF_INET), r => r.Dst?.ToString() == "10.88.0.0/16");
+    }
+
+    [Fact]
+    public void Handle_opened_in_a_namespace_stays_there()
+    {
+        using var ns = NetNs.Open(_scratch.Path);
+        using var rtnl = RtnlHandle.OpenIn(ns);
+        var links = rtnl.LinkList();
+        var lo = Assert.Single(links);
+        Assert.Equal("lo", lo.Name);
+    }
+}
