@@ -86,18 +86,10 @@ public static class InterfaceConfigurator
     {
         foreach (string name in new[] { "lo", ifName })
         {
-            string key = $"net/ipv6/conf/{name}/disable_ipv6";
-            if (File.Exists("/proc/sys/" + key))
-            {
-                Sysctl.Sysctl.Set(key, "0");
-            }
+            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{name}/disable_ipv6", "0");
         }
 
-        string keep = $"net/ipv6/conf/{ifName}/keep_addr_on_down";
-        if (File.Exists("/proc/sys/" + keep))
-        {
-            Sysctl.Sysctl.Set(keep, "1");
-        }
+        Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/keep_addr_on_down", "1");
     });
 
     /// <summary>Waits until no IPv6 address of the link is tentative, so routes via the gateway can be added.</summary>

@@ -87,6 +87,28 @@ public sealed partial class RtnlHandle
         Execute(w.Finish(), $"failed to delete link {index}");
     }
 
+    /// <summary>
+    /// Equivalent to <c>ip link del {name}</c> when it exists; false when there was nothing to delete (also when it
+    /// vanished between lookup and delete), which rollback and DEL both treat as done.
+    /// </summary>
+    public bool TryLinkDelByName(string name)
+    {
+        if (TryGetLinkByName(name) is not { } link)
+        {
+            return false;
+        }
+
+        try
+        {
+            LinkDel(link.Index);
+            return true;
+        }
+        catch (NetlinkException e) when (e.IsNotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Equivalent to <c>ip link set {link} up</c>.</summary>
     public void LinkSetUp(int index) => LinkSetFlags(index, Rtnl.IFF_UP, Rtnl.IFF_UP, "up");
 

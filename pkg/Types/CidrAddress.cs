@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -68,14 +67,5 @@ public readonly record struct CidrAddress(IPAddress Address, int PrefixLength)
         }
 
         return new IPAddress(bytes);
-    }
-
-    /// <summary>The IPv4 prefix as a dotted mask, e.g. 24 → 255.255.255.0.</summary>
-    public static IPAddress V4Mask(int prefix)
-    {
-        uint mask = prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(b, mask);
-        return new IPAddress(b);
     }
 }

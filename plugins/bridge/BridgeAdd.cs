@@ -59,7 +59,7 @@ internal static class BridgeAdd
         var bridge = BridgeSetup.Ensure(host, conf.BridgeName, conf.Mtu, conf.PromiscMode, vlanFiltering);
 
         var (hostVeth, contVeth) = VethSetup.Create(container, host, hostNs, args.IfName, conf.Mtu, mac);
-        undo.Push(() => DeleteIfPresent(container, args.IfName));
+        undo.Push(() => container.TryLinkDelByName(args.IfName));
         BridgePort.Configure(host, bridge, hostVeth, conf.HairpinMode, conf.PortIsolation, conf.Vlan, conf.TrunkVlans,
             conf.PreserveDefaultVlan);
 
@@ -159,13 +159,5 @@ internal static class BridgeAdd
         }
 
         Sysctl.Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
-    }
-
-    private static void DeleteIfPresent(RtnlHandle rtnl, string name)
-    {
-        if (rtnl.TryGetLinkByName(name) is { } link)
-        {
-            rtnl.LinkDel(link.Index);
-        }
     }
 }

@@ -22,7 +22,7 @@ internal static class Gateways
             ipc.Interface = 2;
             if (ipc.Gateway is null && conf.IsGateway)
             {
-                ipc.Gateway = NextIp(ipc.Address.Network.BaseAddress);
+                ipc.Gateway = Ip.IpMath.Next(ipc.Address.Network.BaseAddress);
             }
 
             if (conf.IsDefaultGateway)
@@ -88,19 +88,5 @@ internal static class Gateways
         // Pin the bridge's MAC to its current one: otherwise it follows the lowest port MAC and changes as
         // containers come and go, breaking neighbours' ARP caches.
         host.LinkSetHardwareAddr(bridge.Index, host.GetLinkByIndex(bridge.Index).HardwareAddr);
-    }
-
-    private static IPAddress NextIp(IPAddress ip)
-    {
-        byte[] b = ip.GetAddressBytes();
-        for (int i = b.Length - 1; i >= 0; i--)
-        {
-            if (++b[i] != 0)
-            {
-                break;
-            }
-        }
-
-        return new IPAddress(b);
     }
 }

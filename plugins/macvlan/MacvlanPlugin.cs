@@ -99,7 +99,7 @@ public static class MacvlanPlugin
         }
 
         using var rtnl = RtnlHandle.OpenIn(ns);
-        DeleteLinkIfPresent(rtnl, args.IfName);
+        rtnl.TryLinkDelByName(args.IfName);
     }
 
     public static void Check(CmdArgs args)
@@ -221,7 +221,7 @@ public static class MacvlanPlugin
         }
         catch (NetlinkException e)
         {
-            DeleteLinkIfPresent(container, tmpName);
+            container.TryLinkDelByName(tmpName);
             throw new CniException(ErrorCode.Internal, $"failed to rename macvlan to \"{ifName}\": {e.Message}");
         }
 
@@ -232,11 +232,7 @@ public static class MacvlanPlugin
     private static void AnnounceAddressChanges(string ifName)
     {
         Sysctl.Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
-        string ndisc = $"net/ipv6/conf/{ifName}/ndisc_notify";
-        if (File.Exists("/proc/sys/" + ndisc))
-        {
-            Sysctl.Sysctl.Set(ndisc, "1"); // absent when IPv6 is disabled in the kernel
-        }
+        Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/ndisc_notify", "1"); // absent when IPv6 is disabled
     }
 
     private static void RollBack(CmdArgs args, MacvlanConfig conf, bool ipamCalled, RtnlHandle container, int linkIndex)
@@ -249,7 +245,7 @@ public static class MacvlanPlugin
             }
             catch (Exception e)
             {
-                Warn($"failed to release IPAM address during rollback: {e.Message}");
+                PluginLog.Warn("macvlan", $"failed to release IPAM address during rollback: {e.Message}");
             }
         }
 
@@ -262,33 +258,11 @@ public static class MacvlanPlugin
         }
         catch (Exception e)
         {
-            Warn($"failed to delete link during rollback: {e.Message}");
+            PluginLog.Warn("macvlan", $"failed to delete link during rollback: {e.Message}");
         }
     }
 
     /// <summary>A rollback step that fails must not hide the error that caused the rollback; it goes to stderr.</summary>
-    private static void Warn(string message)
-    {
-        using var stderr = ProcessHost.Instance.OpenStandardError();
-        stderr.Write(System.Text.Encoding.UTF8.GetBytes($"macvlan: {message}\n"));
-    }
-
-    private static void DeleteLinkIfPresent(RtnlHandle rtnl, string name)
-    {
-        if (rtnl.TryGetLinkByName(name) is not { } link)
-        {
-            return;
-        }
-
-        try
-        {
-            rtnl.LinkDel(link.Index);
-        }
-        catch (NetlinkException e) when (e.IsNotFound)
-        {
-            // removed concurrently: the outcome DEL wants
-        }
-    }
 
     private static void ValidateContainerInterface(RtnlHandle container, Interface intf, Link master, uint expectedMode)
     {
