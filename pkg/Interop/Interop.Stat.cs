@@ -11,6 +11,27 @@ internal static partial class Interop
     // (f_type; st_dev, st_ino) are 64-bit and at the same offsets on x86_64 and aarch64.
     private const int StatBufferSize = 256;
 
+    private const int AT_SYMLINK_NOFOLLOW = 0x100;
+    private const uint STATX_NLINK = 0x4;
+
+    // struct statx has one layout on every architecture; stx_nlink is the u32 at offset 16.
+    private const int StatxNlinkOffset = 16;
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int StatxRaw(int dirFd, string path, int flags, uint mask, byte* buf);
+
+    /// <summary>How many names the file at <paramref name="path"/> has (symlinks not followed); 0 when it does not exist.</summary>
+    internal static unsafe int LinkCount(string path)
+    {
+        byte* buf = stackalloc byte[StatBufferSize];
+        if (StatxRaw(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_NLINK, buf) != 0)
+        {
+            return Marshal.GetLastPInvokeError() == Errno.ENOENT ? 0 : throw LastError("statx", path);
+        }
+
+        return (int)*(uint*)(buf + StatxNlinkOffset);
+    }
+
     [LibraryImport(Libraries.Libc, EntryPoint = "fstatfs", SetLastError = true)]
     private static unsafe partial int FStatFsRaw(SafeFileHandle fd, byte* buf);
 

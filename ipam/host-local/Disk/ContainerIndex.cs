@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CniPlugins.Fs;
 using CniPlugins.Ip;
 
 namespace CniPlugins.HostLocal.Disk;
@@ -27,18 +28,21 @@ internal sealed class ContainerIndex
 
     private readonly string _dir;
     private readonly string _networkDir;
+    private readonly SpareFiles _spares;
     private bool _dirty;
 
-    private ContainerIndex(string dir, string networkDir)
+    private ContainerIndex(string dir, string networkDir, SpareFiles spares)
     {
         _dir = dir;
         _networkDir = networkDir;
+        _spares = spares;
     }
 
     /// <summary>Opens the index, rebuilding it from <paramref name="scan"/> if the store changed behind its back.</summary>
-    public static ContainerIndex Open(string dir, string networkDir, Func<IEnumerable<(IPAddress Ip, string Content)>> scan)
+    public static ContainerIndex Open(string dir, string networkDir, SpareFiles spares,
+        Func<IEnumerable<(IPAddress Ip, string Content)>> scan)
     {
-        var index = new ContainerIndex(dir, networkDir);
+        var index = new ContainerIndex(dir, networkDir, spares);
         if (!index.IsCurrent())
         {
             index.Rebuild(scan());
@@ -47,40 +51,31 @@ internal sealed class ContainerIndex
         return index;
     }
 
-    public IEnumerable<IPAddress> Lookup(string key)
-    {
-        if (SmallFile.TryRead(EntryPath(key)) is not { } text)
-        {
-            return [];
-        }
-
-        var ips = new List<IPAddress>();
-        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (GoIp.TryParse(line, out var ip))
-            {
-                ips.Add(ip);
-            }
-        }
-
-        return ips;
-    }
+    public List<IPAddress> Lookup(string key) => Parse(SmallFile.TryRead(EntryPath(key)));
 
     public void Add(string key, IPAddress ip)
     {
-        var ips = Lookup(key).ToList();
+        string path = EntryPath(key);
+        string? text = SmallFile.TryRead(path);
+        var ips = Parse(text);
         if (!ips.Contains(ip))
         {
             ips.Add(ip);
         }
 
-        Write(key, ips);
+        if (text is null)
+        {
+            _spares.TryTake(path);
+        }
+
+        Write(path, ips);
     }
 
     public void Remove(string key, IPAddress ip)
     {
-        var ips = Lookup(key).Where(x => !x.Equals(ip)).ToList();
-        Write(key, ips);
+        var ips = Lookup(key);
+        ips.RemoveAll(x => x.Equals(ip));
+        Write(EntryPath(key), ips);
     }
 
     /// <summary>Replaces the whole index with what a full scan of the store found.</summary>
@@ -152,17 +147,30 @@ internal sealed class ContainerIndex
             ticks == Directory.GetLastWriteTimeUtc(_networkDir).Ticks;
     }
 
-    private void Write(string key, List<IPAddress> ips)
+    private void Write(string path, List<IPAddress> ips)
     {
         _dirty = true;
-        string path = EntryPath(key);
         if (ips.Count == 0)
         {
-            File.Delete(path);
+            _spares.Drop(path);
             return;
         }
 
         SmallFile.Rewrite(path, Lines(ips));
+    }
+
+    private static List<IPAddress> Parse(string? text)
+    {
+        var ips = new List<IPAddress>();
+        foreach (string line in (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (GoIp.TryParse(line, out var ip))
+            {
+                ips.Add(ip);
+            }
+        }
+
+        return ips;
     }
 
     private string EntryPath(string key) => Path.Join(_dir, EntryPrefix + Hash(key).ToString("x16", CultureInfo.InvariantCulture));

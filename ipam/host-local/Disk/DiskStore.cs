@@ -9,9 +9,10 @@ namespace CniPlugins.HostLocal.Disk;
 /// <summary>
 /// The reference's on-disk store, byte for byte: <c>&lt;dataDir&gt;/&lt;network&gt;/&lt;ip&gt;</c> holding
 /// <c>"&lt;containerID&gt;\r\n&lt;ifname&gt;"</c> (0644), <c>last_reserved_ip.&lt;rangeIndex&gt;</c>, and the <c>lock</c> file
-/// flock'ed for as long as the store is open — one whole verb. Two things differ, neither visible to the reference:
+/// flock'ed for as long as the store is open — one whole verb. Three things differ, none visible to the reference:
 /// a reservation is written to a scratch file and hard-linked to its address name, so it appears whole or not at
-/// all; and lookups by container go through <see cref="ContainerIndex"/> instead of reading every file.
+/// all; lookups by container go through <see cref="ContainerIndex"/> instead of reading every file; and dropped
+/// files are kept as <see cref="SpareFiles"/> for the next reservation to reuse.
 /// </summary>
 internal sealed class DiskStore : IStore, IDisposable
 {
@@ -32,12 +33,14 @@ internal sealed class DiskStore : IStore, IDisposable
 
     private readonly FileLock _lock;
     private readonly ContainerIndex _index;
+    private readonly SpareFiles _spares;
 
-    private DiskStore(string dir, FileLock fileLock, ContainerIndex index)
+    private DiskStore(string dir, FileLock fileLock, ContainerIndex index, SpareFiles spares)
     {
         Dir = dir;
         _lock = fileLock;
         _index = index;
+        _spares = spares;
     }
 
     /// <summary>The network's directory.</summary>
@@ -51,8 +54,10 @@ internal sealed class DiskStore : IStore, IDisposable
         var fileLock = FileLock.Acquire(Path.Join(dir, LockFileName), 0b111_101_000); // 0750, as go-filemutex
         try
         {
-            var index = ContainerIndex.Open(Path.Join(dataDir, ContainerIndex.RootName, network), dir, () => Scan(dir));
-            return new DiskStore(dir, fileLock, index);
+            string indexDir = Path.Join(dataDir, ContainerIndex.RootName, network);
+            var spares = new SpareFiles(indexDir);
+            var index = ContainerIndex.Open(indexDir, dir, spares, () => Scan(dir));
+            return new DiskStore(dir, fileLock, index, spares);
         }
         catch
         {
@@ -65,22 +70,19 @@ internal sealed class DiskStore : IStore, IDisposable
 
     public bool Reserve(string id, string ifName, IPAddress ip, int rangeId)
     {
-        string path = PathOf(ip);
         string scratch = Path.Join(Dir, ScratchFileName);
+        string content = Content(id, ifName);
 
         _index.MarkChanged();
-
-        // A killed run may have left the scratch name linked to a live reservation: never write through it.
-        File.Delete(scratch);
-        WriteNew(scratch, Content(id, ifName));
-        bool reserved = HardLink.TryCreate(scratch, path);
-        File.Delete(scratch);
-        if (!reserved)
+        WriteScratch(scratch, content);
+        if (!FileNames.TryLink(scratch, PathOf(ip)))
         {
+            _spares.Drop(scratch);
             return false;
         }
 
-        _index.Add(Content(id, ifName), ip);
+        File.Delete(scratch);
+        _index.Add(content, ip);
         SmallFile.Rewrite(Path.Join(Dir, LastIpFilePrefix + rangeId), GoIp.Format(ip));
         return true;
     }
@@ -101,7 +103,7 @@ internal sealed class DiskStore : IStore, IDisposable
     {
         _index.MarkChanged();
         string? content = ReadReservation(ip);
-        File.Delete(PathOf(ip));
+        _spares.Drop(PathOf(ip));
         if (content is not null)
         {
             _index.Remove(content, ip);
@@ -121,7 +123,7 @@ internal sealed class DiskStore : IStore, IDisposable
 
         foreach (var ip in ips)
         {
-            File.Delete(PathOf(ip));
+            _spares.Drop(PathOf(ip));
             _index.Remove(key, ip);
         }
 
@@ -150,7 +152,7 @@ internal sealed class DiskStore : IStore, IDisposable
     public void Remove(IPAddress ip)
     {
         _index.MarkChanged();
-        File.Delete(PathOf(ip));
+        _spares.Drop(PathOf(ip));
     }
 
     /// <summary>GC: removes a scratch file a killed run left behind.</summary>
@@ -219,18 +221,36 @@ internal sealed class DiskStore : IStore, IDisposable
                 continue;
             }
 
-            string content;
-            try
-            {
-                content = File.ReadAllText(path).Trim();
-            }
-            catch (FileNotFoundException)
+            if (SmallFile.TryRead(path) is not { } text)
             {
                 continue;
             }
 
-            yield return (ip, content);
+            yield return (ip, text.Trim());
         }
+    }
+
+    /// <summary>
+    /// Leaves <paramref name="scratch"/> as the only name of a file holding <paramref name="content"/>, on a kept
+    /// inode when there is one. A run killed between link and unlink leaves the scratch name on a live
+    /// reservation as a second name: such a file is never written through, only unlinked.
+    /// </summary>
+    private void WriteScratch(string scratch, string content)
+    {
+        int links = FileNames.LinkCount(scratch);
+        if (links == 0 && _spares.TryTake(scratch))
+        {
+            links = FileNames.LinkCount(scratch);
+        }
+
+        if (links == 1)
+        {
+            SmallFile.Rewrite(scratch, content);
+            return;
+        }
+
+        File.Delete(scratch);
+        WriteNew(scratch, content);
     }
 
     private static void WriteNew(string path, string content)
