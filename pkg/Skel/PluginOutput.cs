@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CniPlugins.Types;
 
@@ -10,9 +9,9 @@ namespace CniPlugins.Skel;
 /// </summary>
 internal static class PluginOutput
 {
-    // Go's encoder leaves quotes and apostrophes alone; so do we, so messages read the same.
+    // Strings escaped as Go's encoding/json escapes them, so messages read as the reference's.
     private static JsonWriterOptions Indented =>
-        new() { Indented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        new() { Indented = true, IndentSize = 4, Encoder = GoJsonEncoder.Instance };
 
     public static void WriteError(Stream stdout, CniException error)
     {

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CniPlugins.Types;
@@ -11,7 +10,7 @@ namespace CniPlugins.Types;
 internal static class ResultWriter
 {
     private static readonly JsonWriterOptions s_options =
-        new() { Indented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        new() { Indented = true, IndentSize = 4, Encoder = GoJsonEncoder.Instance };
 
     public static byte[] Write(Result r, string version)
     {
