@@ -167,10 +167,23 @@ public static class PluginMain
     {
         try
         {
+            // Configs are a few hundred bytes to a few KiB. Stream.CopyTo would take an 80 KiB pooled buffer: a
+            // large-object allocation, and its page faults, on every run.
             using var stdin = host.OpenStandardInput();
-            using var buffer = new MemoryStream();
-            stdin.CopyTo(buffer);
-            return buffer.ToArray();
+            byte[] buffer = new byte[4096];
+            int length = 0;
+            int n;
+            while ((n = stdin.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += n;
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+            }
+
+            Array.Resize(ref buffer, length);
+            return buffer;
         }
         catch (IOException e)
         {
