@@ -87,9 +87,7 @@ public static partial class HostLocalPlugin
     public static void Check(CmdArgs args)
     {
         var conf = ConfigLoader.Load(args.StdinData, args.Args);
-        var prev = conf.PrevResult is { ValueKind: System.Text.Json.JsonValueKind.Object } p
-            ? ResultJson.Parse(p, args.CniVersion)
-            : null;
+        var prev = conf.PrevResult is { } p ? ResultJson.Parse(p.Span, args.CniVersion) : null;
         using var store = OpenStore(conf);
         bool checkedAny = false;
         foreach (var ip in prev?.Ips ?? [])

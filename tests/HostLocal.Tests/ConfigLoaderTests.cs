@@ -65,6 +65,11 @@ public sealed class ConfigLoaderTests
     [InlineData("""{"cniVersion":"1.0.0","name":"..","ipam":{"subnet":"10.1.0.0/24"}}""", 7, "invalid network name \"..\": it must be a single path component")]
     [InlineData("""{"cniVersion":"1.0.0","name":"n","runtimeConfig":{"ips":["nope"]},"ipam":{"subnet":"10.1.0.0/24"}}""", 7, "invalid IP address: nope")]
     [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":{"subnet":"10.1.0.0/24"}""", 6, null)]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":{"subnet":5}}""", 6, "failed to parse network configuration: \"subnet\" must be a string, not number")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":[]}""", 6, "failed to parse network configuration: ipam must be an object, not array")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":{"Routes":{"dst":"0.0.0.0/0"}}}""", 6, "failed to parse network configuration: \"Routes\" must be an array, not object")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":{"subnet":"10.1.0.0/24","routes":[{"mtu":"x"}]}}""", 6, "failed to parse network configuration: \"mtu\" must be an integer, not string")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":{"subnet":"10.1.0.0/24"}} x""", 6, null)]
     public void Invalid_configs_are_refused(string json, int code, string? message)
     {
         var e = Fails(json);
@@ -74,6 +79,24 @@ public sealed class ConfigLoaderTests
             Assert.Equal(message, e.Message);
         }
     }
+
+    [Fact]
+    public void Unknown_keys_of_any_shape_are_skipped_and_a_prev_result_is_kept_raw()
+    {
+        var conf = Load("""
+            {"cniVersion":"1.0.0","name":"n","x":{"y":[1,{"z":null}]},"ipam":{"subnet":"10.1.0.0/24","extra":[[]]},
+             "prevResult":{"ips":[{"address":"10.1.0.9/24"}]}}
+            """);
+        Assert.Single(conf.Ranges);
+        Assert.Equal("""{"ips":[{"address":"10.1.0.9/24"}]}""", Encoding.UTF8.GetString(conf.PrevResult!.Value.Span));
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("[1]")]
+    [InlineData("\"text\"")]
+    public void A_prev_result_that_is_not_an_object_is_ignored(string prev) =>
+        Assert.Null(Load("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"prevResult\":" + prev + ",\"ipam\":{\"subnet\":\"10.1.0.0/24\"}}").PrevResult);
 
     [Theory]
     [InlineData("FOO=bar")]

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CniPlugins.HostLocal.Config;
 
 // The wire shape of the config, filled by ConfigReader. Addresses stay strings here so that a malformed one gets
@@ -17,7 +15,8 @@ internal sealed class NetJson
 
     public ArgsJson? Args { get; set; }
 
-    public JsonElement? PrevResult { get; set; }
+    /// <summary>The raw prevResult object, parsed by CHECK alone.</summary>
+    public ReadOnlyMemory<byte>? PrevResult { get; set; }
 
     public List<AttachmentJson>? ValidAttachments { get; set; }
 

@@ -26,7 +26,7 @@ internal sealed class IpamConfig
     /// <summary>Requested addresses from CNI_ARGS IP=, args.cni.ips and runtimeConfig.ips, in that order.</summary>
     public IReadOnlyList<IPAddress> RequestedIps { get; init; } = [];
 
-    public System.Text.Json.JsonElement? PrevResult { get; init; }
+    public ReadOnlyMemory<byte>? PrevResult { get; init; }
 
     /// <summary>GC: the attachments still in use, from either key; null when the runtime sent neither.</summary>
     public IReadOnlyList<GcAttachment>? ValidAttachments { get; init; }
