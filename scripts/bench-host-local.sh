@@ -30,6 +30,18 @@ fill() {
   printf '10.1.%d.%d' $(((i - 1) / 256)) $(((i - 1) % 256)) >"$dir/last_reserved_ip.0"
 }
 
+# table <hyperfine-json>: median first (a shared machine's stalls pull the mean), then mean ± σ and min, in ms.
+table() {
+  python3 - "$1" <<'PY'
+import json, sys
+print("| command | median | mean ± σ | min |")
+print("|:---|---:|---:|---:|")
+for r in json.load(open(sys.argv[1]))["results"]:
+    ms = lambda x: "%.2f" % (x * 1000)
+    print(f"| `{r['command']}` | {ms(r['median'])} | {ms(r['mean'])} ± {ms(r['stddev'])} | {ms(r['min'])} |")
+PY
+}
+
 latency() { # latency <label> <reservations>
   local label=$1 n=$2
   for impl in ours ref; do
@@ -43,8 +55,8 @@ latency() { # latency <label> <reservations>
     "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ours <$work/ours-$label.json >/dev/null" \
     -p "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ref <$work/ref-$label.json" -n "ref ADD ($label)" \
     "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ref <$work/ref-$label.json >/dev/null" \
-    --export-markdown "$work/add-$label.md" >/dev/null 2>&1
-  cat "$work/add-$label.md"
+    --export-json "$work/add-$label.json" >/dev/null 2>&1
+  table "$work/add-$label.json"
   echo "### $label: DEL (each run after an ADD of the same container)"
   CNI_CONTAINERID=bench CNI_COMMAND=DEL "$ours" <"$work/ours-$label.json"
   CNI_CONTAINERID=bench CNI_COMMAND=DEL "$ref" <"$work/ref-$label.json"
@@ -53,8 +65,8 @@ latency() { # latency <label> <reservations>
     "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ours <$work/ours-$label.json" \
     -p "CNI_CONTAINERID=bench CNI_COMMAND=ADD $ref <$work/ref-$label.json >/dev/null" -n "ref DEL ($label)" \
     "CNI_CONTAINERID=bench CNI_COMMAND=DEL $ref <$work/ref-$label.json" \
-    --export-markdown "$work/del-$label.md" >/dev/null 2>&1
-  cat "$work/del-$label.md"
+    --export-json "$work/del-$label.json" >/dev/null 2>&1
+  table "$work/del-$label.json"
 }
 
 parallel() { # parallel <impl> <binary>
