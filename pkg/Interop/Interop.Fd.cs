@@ -20,9 +20,6 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libc, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
-    /// <summary>open(2), close-on-exec; a descriptor, or -1 with errno set.</summary>
-    internal static int OpenFd(string path, int flags, int mode = 0) => OpenRaw(path, flags | O_CLOEXEC, mode);
-
     /// <summary>open(2); the descriptor is close-on-exec so delegated plugins never inherit it.</summary>
     internal static SafeFileHandle Open(string path, int flags, int mode = 0)
     {
@@ -33,5 +30,17 @@ internal static partial class Interop
         }
 
         return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>open(2) without O_CREAT: null when the file does not exist, which is no error; any other failure throws.</summary>
+    internal static SafeFileHandle? OpenExisting(string path, int flags)
+    {
+        int fd = OpenRaw(path, flags | O_CLOEXEC, 0);
+        if (fd >= 0)
+        {
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+
+        return Marshal.GetLastPInvokeError() == Errno.ENOENT ? null : throw LastError("open", path);
     }
 }
