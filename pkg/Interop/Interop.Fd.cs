@@ -9,6 +9,8 @@ internal static partial class Interop
     internal const int O_RDWR = 0x2;
     internal const int O_CREAT = 0x40;
     internal const int O_EXCL = 0x80;
+    internal const int O_NOCTTY = 0x100;
+    internal const int O_NONBLOCK = 0x800;
     internal const int O_CLOEXEC = 0x80000;
 
     // The "relative to the working directory" descriptor of the *at(2) calls.

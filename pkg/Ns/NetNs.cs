@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using CniPlugins.Types;
 using Microsoft.Win32.SafeHandles;
 
 namespace CniPlugins.Ns;
@@ -26,12 +27,27 @@ public sealed class NetNs : IDisposable
 
     /// <summary>Opens a namespace by path and checks it really is one (nsfs or a /proc entry).</summary>
     /// <exception cref="NetNsNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    /// <exception cref="CniException">Something other than a network namespace is there (code 8).</exception>
     public static NetNs Open(string path)
     {
+        // The type is checked on the path before anything is opened, as the reference does: open(2) on a FIFO
+        // blocks until a writer comes, and on a device it may act on the device.
+        long magic;
+        try
+        {
+            magic = Interop.StatFsType(path);
+        }
+        catch (SystemCallException e) when (e.Errno == Interop.Errno.ENOENT)
+        {
+            throw new NetNsNotFoundException(path);
+        }
+
+        RequireNamespaceMagic(path, magic);
         SafeFileHandle handle;
         try
         {
-            handle = Interop.Open(path, Interop.O_RDONLY);
+            // Non-blocking and no controlling terminal, should the path be swapped for something else in between.
+            handle = Interop.Open(path, Interop.O_RDONLY | Interop.O_NONBLOCK | Interop.O_NOCTTY);
         }
         catch (SystemCallException e) when (e.Errno == Interop.Errno.ENOENT)
         {
@@ -40,18 +56,22 @@ public sealed class NetNs : IDisposable
 
         try
         {
-            long magic = Interop.FStatFsType(handle, path);
-            if (magic != Interop.NSFS_MAGIC && magic != Interop.PROC_SUPER_MAGIC)
-            {
-                throw new IOException($"unknown FS magic on \"{path}\": {magic:x}");
-            }
-
+            RequireNamespaceMagic(path, Interop.FStatFsType(handle, path));
             return new NetNs(handle, path);
         }
         catch
         {
             handle.Dispose();
             throw;
+        }
+    }
+
+    private static void RequireNamespaceMagic(string path, long magic)
+    {
+        if (magic != Interop.NSFS_MAGIC && magic != Interop.PROC_SUPER_MAGIC)
+        {
+            throw new CniException(ErrorCode.InvalidNetNs, $"failed to open netns \"{path}\": not a network namespace",
+                $"unknown FS magic on \"{path}\": {magic:x}; CNI_NETNS must name a network namespace, such as /run/netns/NAME or /proc/PID/ns/net");
         }
     }
 

@@ -50,19 +50,27 @@ public class NetConf
     [JsonIgnore]
     public List<GcAttachment>? GcValidAttachments => ValidAttachments ?? LegacyAttachments;
 
-    /// <summary>Reads a plugin's config with its source-generated metadata; malformed JSON is a decoding error (code 6).</summary>
+    /// <summary>
+    /// Reads a plugin's config with its source-generated metadata, as Go's decoder reads it (null members absent);
+    /// malformed JSON is a decoding error (code 6), and a name or version other than the one the skeleton validated
+    /// is refused (code 7).
+    /// </summary>
     public static T Parse<T>(byte[] stdin, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : NetConf
     {
+        T conf;
         try
         {
-            return JsonSerializer.Deserialize(stdin, typeInfo)
+            conf = JsonSerializer.Deserialize(JsonNulls.DropNullMembers(stdin), typeInfo)
                 ?? throw CniException.InvalidConfig("failed to load netconf: the configuration is null");
         }
         catch (JsonException e)
         {
             throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
         }
+
+        ConfigHeader.RequireSame(stdin, conf.Name, conf.CniVersion);
+        return conf;
     }
 
     /// <summary>The typed prevResult, or null when there is none.</summary>

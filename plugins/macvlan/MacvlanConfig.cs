@@ -37,7 +37,9 @@ internal sealed class MacvlanConfig : NetConf
     public static MacvlanConfig Parse(byte[] stdin) => Parse(stdin, MacvlanJsonContext.Default.MacvlanConfig);
 }
 
-[JsonSourceGenerationOptions(Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = true,
+    Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
 [JsonSerializable(typeof(MacvlanConfig))]
 internal sealed partial class MacvlanJsonContext : JsonSerializerContext
 {

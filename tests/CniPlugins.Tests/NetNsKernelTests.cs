@@ -61,14 +61,49 @@ public sealed class NetNsKernelTests : IDisposable
         var file = System.IO.Path.GetTempFileName();
         try
         {
-            var e = Assert.Throws<IOException>(() => NetNs.Open(file));
-            Assert.Contains("unknown FS magic", e.Message);
+            var e = Assert.Throws<CniException>(() => NetNs.Open(file));
+            Assert.Equal(ErrorCode.InvalidNetNs, e.Code);
+            Assert.Contains("not a network namespace", e.Message);
+            Assert.Contains("unknown FS magic", e.Details);
         }
         finally
         {
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void Open_fifo_is_refused_without_blocking()
+    {
+        // Opening a FIFO for reading waits for a writer; the check must come before any open. Run on a thread so
+        // that a regression fails the test instead of hanging the run.
+        string dir = Directory.CreateTempSubdirectory("cni-netns-fifo").FullName;
+        string fifo = System.IO.Path.Join(dir, "ns");
+        Thread? opener = null;
+        try
+        {
+            Assert.Equal(0, Mkfifo(fifo, 0x180));
+            Exception? failure = null;
+            opener = new Thread(() => failure = Record.Exception(() => NetNs.Open(fifo))) { IsBackground = true };
+            opener.Start();
+            Assert.True(opener.Join(TimeSpan.FromSeconds(30)), "NetNs.Open blocked on a FIFO");
+            var e = Assert.IsType<CniException>(failure);
+            Assert.Equal(ErrorCode.InvalidNetNs, e.Code);
+        }
+        finally
+        {
+            if (opener is { IsAlive: true })
+            {
+                // A reader is stuck in open(2): a writer releases it (and, with a reader there, does not block).
+                using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int Mkfifo(string path, int mode);
 
     [Fact]
     public void Run_executes_inside_the_namespace()

@@ -25,6 +25,7 @@ internal static class ConfigLoader
             throw new CniException(ErrorCode.DecodingFailure, $"failed to parse network configuration: {FirstSentence(e.Message)}");
         }
 
+        ConfigHeader.RequireSame(stdin, net.Name, net.CniVersion);
         var ipam = net.Ipam ?? throw CniException.InvalidConfig("IPAM config missing 'ipam' key");
         var requested = new List<IPAddress>();
         requested.AddRange(ParseEnvIps(cniArgs));

@@ -6,7 +6,8 @@ namespace CniPlugins.HostLocal.Config;
 /// Reads the config into <see cref="NetJson"/> in one pass of a <see cref="Utf8JsonReader"/>. A serializer context
 /// would do the same, but building its metadata is a third of a host-local run, and a JsonDocument rents from the
 /// shared ArrayPool, whose first returns run a processor-id calibration (0.3 ms); this is a plugin that lives two
-/// milliseconds. Keys match case-insensitively and unknown keys are ignored, as Go's encoding/json does.
+/// milliseconds. Keys match case-insensitively, the last of several spellings wins, unknown keys are ignored, and
+/// null leaves a string or number as it was (and empties a list or object), as Go's encoding/json does.
 /// </summary>
 internal static class ConfigReader
 {
@@ -22,8 +23,8 @@ internal static class ConfigReader
         {
             switch (key.ToLowerInvariant())
             {
-                case "name": net.Name = Str(ref r, key); break;
-                case "cniversion": net.CniVersion = Str(ref r, key); break;
+                case "name": net.Name = Str(ref r, key) ?? net.Name; break;
+                case "cniversion": net.CniVersion = Str(ref r, key) ?? net.CniVersion; break;
                 case "ipam": net.Ipam = IsNull(ref r) ? null : Ipam(ref r); break;
                 case "runtimeconfig": net.RuntimeConfig = IsNull(ref r) ? null : RuntimeConfig(ref r); break;
                 case "args": net.Args = IsNull(ref r) ? null : Args(ref r); break;
@@ -55,16 +56,16 @@ internal static class ConfigReader
         {
             switch (key.ToLowerInvariant())
             {
-                case "type": ipam.Type = Str(ref r, key); break;
-                case "subnet": ipam.Subnet = Str(ref r, key); break;
-                case "rangestart": ipam.RangeStart = Str(ref r, key); break;
-                case "rangeend": ipam.RangeEnd = Str(ref r, key); break;
-                case "gateway": ipam.Gateway = Str(ref r, key); break;
+                case "type": ipam.Type = Str(ref r, key) ?? ipam.Type; break;
+                case "subnet": ipam.Subnet = Str(ref r, key) ?? ipam.Subnet; break;
+                case "rangestart": ipam.RangeStart = Str(ref r, key) ?? ipam.RangeStart; break;
+                case "rangeend": ipam.RangeEnd = Str(ref r, key) ?? ipam.RangeEnd; break;
+                case "gateway": ipam.Gateway = Str(ref r, key) ?? ipam.Gateway; break;
                 case "routes": ipam.Routes = List(ref r, key, Route); break;
-                case "datadir": ipam.DataDir = Str(ref r, key); break;
-                case "resolvconf": ipam.ResolvConf = Str(ref r, key); break;
+                case "datadir": ipam.DataDir = Str(ref r, key) ?? ipam.DataDir; break;
+                case "resolvconf": ipam.ResolvConf = Str(ref r, key) ?? ipam.ResolvConf; break;
                 case "ranges": ipam.Ranges = RangeSets(ref r, key); break;
-                case "rangefromfile": ipam.RangeFromFile = Str(ref r, key); break;
+                case "rangefromfile": ipam.RangeFromFile = Str(ref r, key) ?? ipam.RangeFromFile; break;
                 default: r.Skip(); break;
             }
         }
@@ -80,10 +81,10 @@ internal static class ConfigReader
         {
             switch (key.ToLowerInvariant())
             {
-                case "subnet": range.Subnet = Str(ref r, key); break;
-                case "rangestart": range.RangeStart = Str(ref r, key); break;
-                case "rangeend": range.RangeEnd = Str(ref r, key); break;
-                case "gateway": range.Gateway = Str(ref r, key); break;
+                case "subnet": range.Subnet = Str(ref r, key) ?? range.Subnet; break;
+                case "rangestart": range.RangeStart = Str(ref r, key) ?? range.RangeStart; break;
+                case "rangeend": range.RangeEnd = Str(ref r, key) ?? range.RangeEnd; break;
+                case "gateway": range.Gateway = Str(ref r, key) ?? range.Gateway; break;
                 default: r.Skip(); break;
             }
         }
@@ -99,13 +100,13 @@ internal static class ConfigReader
         {
             switch (key.ToLowerInvariant())
             {
-                case "dst": route.Dst = Str(ref r, key); break;
-                case "gw": route.Gw = Str(ref r, key); break;
-                case "mtu": route.Mtu = Int(ref r, key) ?? 0; break;
-                case "advmss": route.AdvMss = Int(ref r, key) ?? 0; break;
-                case "priority": route.Priority = Int(ref r, key) ?? 0; break;
-                case "table": route.Table = Int(ref r, key); break;
-                case "scope": route.Scope = Int(ref r, key); break;
+                case "dst": route.Dst = Str(ref r, key) ?? route.Dst; break;
+                case "gw": route.Gw = Str(ref r, key) ?? route.Gw; break;
+                case "mtu": route.Mtu = Int(ref r, key) ?? route.Mtu; break;
+                case "advmss": route.AdvMss = Int(ref r, key) ?? route.AdvMss; break;
+                case "priority": route.Priority = Int(ref r, key) ?? route.Priority; break;
+                case "table": route.Table = Int(ref r, key) ?? route.Table; break;
+                case "scope": route.Scope = Int(ref r, key) ?? route.Scope; break;
                 default: r.Skip(); break;
             }
         }
@@ -168,8 +169,8 @@ internal static class ConfigReader
         {
             switch (key.ToLowerInvariant())
             {
-                case "containerid": a.ContainerId = Str(ref r, key); break;
-                case "ifname": a.IfName = Str(ref r, key); break;
+                case "containerid": a.ContainerId = Str(ref r, key) ?? a.ContainerId; break;
+                case "ifname": a.IfName = Str(ref r, key) ?? a.IfName; break;
                 default: r.Skip(); break;
             }
         }
