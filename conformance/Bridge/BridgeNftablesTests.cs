@@ -18,9 +18,12 @@ public sealed class BridgeNftablesTests
         File.ReadAllLines(FixturePath).Where(l => !l.StartsWith('#')).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
 
     /// <summary>The table as nft lists it in the lab's host namespace, lines trimmed, blank ones left out.</summary>
-    private static string[] Listing(BridgeLab lab) =>
+    private static string Listing(BridgeLab lab) => Lines(
         lab.Host.Exec("nft", "list", "table", "inet", "cni_plugins_masquerade").EnsureSuccess("nft list table").Stdout
-            .Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+            .Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+
+    /// <summary>One string, so a mismatch is shown with the lines around it.</summary>
+    private static string Lines(IEnumerable<string> lines) => string.Join("\n", lines);
 
     [Fact]
     public void Masquerade_table_matches_the_upstream_layout_and_rules_go_with_del_and_gc()
@@ -35,7 +38,7 @@ public sealed class BridgeNftablesTests
         Assert.True(add2.Success, add2.ToString());
 
         string[] expected = Fixture();
-        Assert.Equal(expected, Listing(lab));
+        Assert.Equal(Lines(expected), Listing(lab));
         Assert.Empty(lab.NatRules()); // nothing in iptables
         Assert.Empty(lab.NatRules(ipv6: true));
 
@@ -45,11 +48,11 @@ public sealed class BridgeNftablesTests
         // DEL takes exactly c1's two rules; the table, the chains and c2's rules stay as they were.
         var del = lab.Run(CniCall.Add("c1", a.Path).As("DEL"), conf);
         Assert.True(del.Success, del.ToString());
-        Assert.Equal(expected.Where(l => !l.EndsWith("id: c1\"", StringComparison.Ordinal)), Listing(lab));
+        Assert.Equal(Lines(expected.Where(l => !l.EndsWith("id: c1\"", StringComparison.Ordinal))), Listing(lab));
 
         // GC with no valid attachment takes every rule of the network, and only those.
         var gc = lab.Run(new CniCall("GC"), conf[..^1] + ",\"cni.dev/valid-attachments\":[]}");
         Assert.True(gc.Success, gc.ToString());
-        Assert.Equal(expected.Where(l => !l.Contains(" masquerade comment ", StringComparison.Ordinal)), Listing(lab));
+        Assert.Equal(Lines(expected.Where(l => !l.Contains(" masquerade comment ", StringComparison.Ordinal))), Listing(lab));
     }
 }
