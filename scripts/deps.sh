@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the demo and the tests need, if any is missing: iproute2 (ip netns), iptables and
 # nftables (masquerade and isolation rules), iputils-ping, and containernetworking-plugins (the reference binaries
-# in /usr/lib/cni that the conformance suite compares against), and gcc with libc6-dev, which the NativeAOT publish
-# links the static binaries with (libc.a). Needs root when something is missing.
+# in /usr/lib/cni that the conformance suite compares against), gcc with libc6-dev, which the NativeAOT publish
+# links the static binaries with (libc.a), and linux-libc-dev, the kernel headers a unit test compiles against to
+# check the kernel constants and struct layouts the code spells out. Needs root when something is missing.
 set -euo pipefail
-need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev)
+need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev linux-libc-dev)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the binaries once, then runs every test project: unit tests and the conformance suite (which execs the
-# published binaries in throwaway network namespaces and needs root). Ends with "N passed, N failed".
+# published binaries in throwaway network namespaces and needs root). Ends with "N passed, N failed, N skipped"; a
+# skipped test could not run on this machine (the reason is printed with it) and is neither passed nor failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -10,7 +11,7 @@ if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then exp
 "$root/scripts/build.sh" "$root/bin" >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mapfile -t projects < <(find tests conformance ipam plugins -name '*.csproj' -path '*Tests*' -o -name 'Conformance.csproj' 2>/dev/null | sort -u)
-passed=0; failed=0; status=0
+passed=0; failed=0; skipped=0; status=0
 log=$(mktemp)
 for proj in "${projects[@]}"; do
   echo "== $proj"
@@ -20,9 +21,10 @@ for proj in "${projects[@]}"; do
     echo "no test summary for $proj"; tail -20 "$log"; failed=$((failed + 1)); status=1; continue
   fi
   f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
-  passed=$((passed + p)); failed=$((failed + f))
+  s=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
   [ "$f" -eq 0 ] || status=1
 done
 rm -f "$log"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -17,6 +17,9 @@ public sealed class BridgeFaultTests
         var a = lab.NewContainer();
         string conf = Conf(lab);
         var add = lab.Add(a, conf);
+        Assert.True(add.Success, add.ToString());
+        Assert.Single(BridgeLab.Links(a));
+        Assert.Single(lab.ReservedIps());
         string delConf = withPrev ? BridgeLab.WithPrev(conf, add.Stdout) : conf;
         var call = CniCall.Add("c1", a.Path).As("DEL");
         for (int i = 0; i < 2; i++)
@@ -41,6 +44,7 @@ public sealed class BridgeFaultTests
         string conf = Conf(lab);
         var add = lab.Add(a, conf);
         Assert.True(add.Success, add.ToString());
+        Assert.Single(lab.ReservedIps());
         a.Dispose();
         var del = lab.Run(CniCall.Add("c1", a.Path).As("DEL"), BridgeLab.WithPrev(conf, add.Stdout));
         Assert.True(del.Success, del.ToString());
@@ -55,6 +59,8 @@ public sealed class BridgeFaultTests
         var a = lab.NewContainer();
         string conf = Conf(lab);
         var add = lab.Add(a, conf);
+        Assert.True(add.Success, add.ToString());
+        Assert.Single(lab.ReservedIps());
         a.Ip("link", "del", "eth0").EnsureSuccess("del veth");
         var del = lab.Run(CniCall.Add("c1", a.Path).As("DEL"), BridgeLab.WithPrev(conf, add.Stdout));
         Assert.True(del.Success, del.ToString());
@@ -67,7 +73,9 @@ public sealed class BridgeFaultTests
         using var lab = new BridgeLab(ours: true);
         var a = lab.NewContainer();
         string conf = Conf(lab);
-        Assert.True(lab.Add(a, conf).Success);
+        var add = lab.Add(a, conf);
+        Assert.True(add.Success, add.ToString());
+        Assert.Single(lab.ReservedIps());
         var del = lab.Run(new CniCall("DEL") { ContainerId = "c1", Netns = "", IfName = "eth0" }, conf);
         Assert.True(del.Success, del.ToString());
         Assert.Empty(lab.ReservedIps());

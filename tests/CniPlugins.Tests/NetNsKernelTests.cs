@@ -127,12 +127,30 @@ public sealed class NetNsKernelTests : IDisposable
     }
 
     [Fact]
-    public void Namespace_identity()
+    public void Namespace_identity_is_by_device_and_inode_not_by_path()
     {
-        using var ns = NetNs.Open(_scratch.Path);
-        Assert.False(NetNs.IsPluginOwnNamespace(_scratch.Path));
-        Assert.True(NetNs.IsPluginOwnNamespace("/proc/self/ns/net"));
-        Assert.False(NetNs.IsPluginOwnNamespace(_scratch.Path + "-missing"));
+        // Other names for this process's own namespace and for the scratch one: symlinks in a temp directory,
+        // so a check that compared path strings (or a path with itself) cannot pass.
+        string dir = Directory.CreateTempSubdirectory("coretest-ns-").FullName;
+        try
+        {
+            string own = System.IO.Path.Combine(dir, "own");
+            File.CreateSymbolicLink(own, $"/proc/{Environment.ProcessId}/ns/net");
+            string scratch = System.IO.Path.Combine(dir, "scratch");
+            File.CreateSymbolicLink(scratch, _scratch.Path);
+            string plain = System.IO.Path.Combine(dir, "plain");
+            File.WriteAllText(plain, "");
+
+            Assert.True(NetNs.IsPluginOwnNamespace(own));
+            Assert.False(NetNs.IsPluginOwnNamespace(_scratch.Path));
+            Assert.False(NetNs.IsPluginOwnNamespace(scratch));
+            Assert.False(NetNs.IsPluginOwnNamespace(plain));
+            Assert.False(NetNs.IsPluginOwnNamespace(_scratch.Path + "-missing"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

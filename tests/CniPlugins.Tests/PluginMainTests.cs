@@ -99,10 +99,10 @@ public sealed class PluginMainTests
         var (code, host) = Run(stdin, pairs);
         Assert.Equal(1, code);
         var json = System.Text.Json.Nodes.JsonNode.Parse(host.Stdout)!;
-        Assert.Equal(expectedCode, (int)json["code"]!);
-        Assert.StartsWith(message, (string)json["msg"]!, StringComparison.Ordinal);
+        // The case's name goes into the failure message, so a failing row says which case it is.
+        Assert.True(expectedCode == (int)json["code"]!, $"{what}: code {json["code"]}, expected {expectedCode}; {host.Stdout}");
+        Assert.True(((string)json["msg"]!).StartsWith(message, StringComparison.Ordinal), $"{what}: \"{json["msg"]}\" does not start with \"{message}\"");
         Assert.StartsWith("{\n    \"code\": ", host.Stdout, StringComparison.Ordinal); // indented like the reference
-        Assert.False(string.IsNullOrEmpty(what));
     }
 
     [Fact]

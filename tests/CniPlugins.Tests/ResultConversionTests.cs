@@ -182,40 +182,60 @@ public sealed class ResultConversionTests
         Assert.Equal("{\n    \"cniVersion\": \"1.0.0\",\n    \"ips\": [\n        {\n            \"address\": \"10.0.0.2/24\"\n        }\n    ]\n}", Text(r, "1.0.0"));
     }
 
-    public static TheoryData<string, string> Pairs()
+    private static readonly string[] s_versions = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"];
+
+    /// <summary>
+    /// What survives each from→to conversion, as in the reference, written out per pair: L = the 0.1/0.2 shape
+    /// was on the way (first address per family only, no interfaces, routes without mtu); F = a 0.3/0.4 shape was
+    /// (every address and interface, but no interface mtu); N = 1.x throughout (interface mtu kept too).
+    /// </summary>
+    private static readonly string[] s_matrix =
+    [
+        // to: 0.1.0 0.2.0 0.3.0 0.3.1 0.4.0 1.0.0 1.1.0
+        /* 0.1.0 */ "L L L L L L L",
+        /* 0.2.0 */ "L L L L L L L",
+        /* 0.3.0 */ "L L F F F F F",
+        /* 0.3.1 */ "L L F F F F F",
+        /* 0.4.0 */ "L L F F F F F",
+        /* 1.0.0 */ "L L F F F N N",
+        /* 1.1.0 */ "L L F F F N N",
+    ];
+
+    public static TheoryData<string, string, char> Pairs()
     {
-        var data = new TheoryData<string, string>();
-        foreach (string from in CniVersion.All)
+        var data = new TheoryData<string, string, char>();
+        for (int i = 0; i < s_versions.Length; i++)
         {
-            foreach (string to in CniVersion.All)
+            string[] row = s_matrix[i].Split(' ');
+            for (int j = 0; j < s_versions.Length; j++)
             {
-                data.Add(from, to);
+                data.Add(s_versions[i], s_versions[j], row[j][0]);
             }
         }
 
         return data;
     }
 
-    /// <summary>
-    /// Every from→to pair: what survives is what the narrower of the two shapes can hold, as in the reference
-    /// (addresses and gateways always; interfaces not through 0.1/0.2; interface mtu only between 1.x versions).
-    /// </summary>
+    [Fact]
+    public void The_matrix_covers_every_supported_version()
+    {
+        Assert.Equal(s_versions, CniVersion.All);
+    }
+
     [Theory]
     [MemberData(nameof(Pairs))]
-    public void Every_version_pair_converts_like_the_reference(string from, string to)
+    public void Every_version_pair_converts_like_the_reference(string from, string to, char shape)
     {
         var parsed = ResultJson.Parse(ResultJson.Serialize(Sample(), from), from);
         var converted = ResultJson.Parse(ResultJson.Serialize(parsed, to), to);
-        bool legacy = CniVersion.IsLegacy020(from) || CniVersion.IsLegacy020(to);
-        bool newest = !CniVersion.Is04x(from) && !CniVersion.Is04x(to) && !legacy;
 
-        var expectIps = legacy ? new[] { "10.1.0.5/16", "fd00::5/64" } : ["10.1.0.5/16", "10.2.0.5/16", "fd00::5/64"];
+        string[] expectIps = shape == 'L' ? ["10.1.0.5/16", "fd00::5/64"] : ["10.1.0.5/16", "10.2.0.5/16", "fd00::5/64"];
         Assert.Equal(expectIps, converted.Ips!.Select(i => i.Address.ToString()));
         Assert.Equal("10.1.0.1", converted.Ips![0].Gateway?.ToString());
-        Assert.Equal(legacy ? null : 2, converted.Interfaces?.Count);
-        Assert.Equal(newest ? 1400 : 0, converted.Interfaces?.ElementAtOrDefault(1)?.Mtu ?? 0);
+        Assert.Equal(shape == 'L' ? null : 2, converted.Interfaces?.Count);
+        Assert.Equal(shape == 'N' ? 1400 : 0, converted.Interfaces?.ElementAtOrDefault(1)?.Mtu ?? 0);
         Assert.Equal(3, converted.Routes!.Count);
-        Assert.Equal(legacy ? 0 : 1300, converted.Routes.Single(r => r.Dst.ToString() == "10.9.0.0/16").Mtu);
+        Assert.Equal(shape == 'L' ? 0 : 1300, converted.Routes.Single(r => r.Dst.ToString() == "10.9.0.0/16").Mtu);
         Assert.Equal("example", converted.Dns?.Domain);
     }
 
