@@ -138,24 +138,37 @@ public sealed class BridgeFirewallHardeningTests
         Assert.Equal(0, Count(NftMasq(lab), "masquerade comment"));
     }
 
-    /// <summary>'+' would make <c>-o cs+</c> match every cs* interface: refused before the bridge exists.</summary>
-    [Fact]
-    public void Isolation_refuses_a_bridge_name_with_a_wildcard_and_makes_nothing()
+    /// <summary>
+    /// Names a firewall rule cannot hold exactly are refused before anything is made: '+' would make
+    /// <c>-o cs+</c> match every cs* interface, a double quote or backslash would end or escape a quoted string.
+    /// </summary>
+    [Theory]
+    [InlineData("cs+", "eth0", "\"isolation\":true", 7)]
+    [InlineData("c\\\"s", "eth0", "\"isolation\":true", 7)]
+    [InlineData("cnitbr0", "e\"0", "\"macspoofchk\":true", 4)]
+    [InlineData("cnitbr0", "e\\0", "\"ipMasq\":true,\"ipMasqBackend\":\"nftables\"", 4)]
+    public void Names_a_rule_cannot_hold_are_refused_and_nothing_is_made(string bridgeJson, string ifName, string extra, int code)
     {
         using var lab = new BridgeLab(ours: true);
         var a = lab.NewContainer();
-        string conf = NetConf(lab, "brnet", "cs+", "10.88.0.0/24", "\"isGateway\":true,\"isolation\":true");
-        var add = lab.Add(a, conf);
-        Assert.Equal(7, add.ErrorCode);
-        Assert.Contains("cs+", add.ErrorMessage);
+        string conf = NetConf(lab, "brnet", bridgeJson, "10.88.0.0/24", "\"isGateway\":true," + extra);
+        var add = lab.Add(a, conf, ifName: ifName);
+        Assert.Equal(code, add.ErrorCode);
         Assert.Empty(BridgeLab.Links(lab.Host));
         Assert.Empty(BridgeLab.Links(a));
         Assert.Empty(lab.ReservedIps());
-        Assert.DoesNotContain("CNI-ISOLATION", lab.Host.Exec("iptables-save", "-t", "filter").Stdout);
+        Assert.DoesNotContain("CNI-", lab.Host.Exec("iptables-save").Stdout);
+        Assert.Equal("", lab.Host.Exec("nft", "list", "ruleset").Stdout.Trim());
+    }
 
-        // Without isolation the name never reaches a rule, and the kernel takes it, as with the reference.
-        var plain = lab.Add(a, conf.Replace("\"isolation\":true", "\"isolation\":false"));
-        Assert.True(plain.Success, plain.ToString());
+    /// <summary>Without isolation a '+' bridge name never reaches a rule, and the kernel takes it, as with the reference.</summary>
+    [Fact]
+    public void A_bridge_name_with_a_plus_works_without_isolation()
+    {
+        using var lab = new BridgeLab(ours: true);
+        var a = lab.NewContainer();
+        var add = lab.Add(a, NetConf(lab, "brnet", "cs+", "10.88.0.0/24", "\"isGateway\":true"));
+        Assert.True(add.Success, add.ToString());
         Assert.Contains("cs+", BridgeLab.Links(lab.Host));
     }
 

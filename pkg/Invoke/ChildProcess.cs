@@ -6,7 +6,8 @@ using CniPlugins.Fs;
 namespace CniPlugins.Invoke;
 
 /// <summary>
-/// Runs a program to completion with posix_spawn: bytes in on stdin, stdout captured, stderr shared with ours.
+/// Runs a program to completion with posix_spawn: bytes in on stdin, stdout captured, stderr shared with ours
+/// (or captured with stdout on request).
 /// System.Diagnostics.Process would install SIGCHLD handling and a signal thread and fork the whole address space,
 /// a few milliseconds a call that every ADD and DEL pays when delegating to IPAM or applying firewall rules.
 /// </summary>
