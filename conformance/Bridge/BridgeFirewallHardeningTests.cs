@@ -98,6 +98,35 @@ public sealed class BridgeFirewallHardeningTests
         Assert.Empty(ours.NatRules());
     }
 
+    /// <summary>Two long IDs whose cut comments are equal: their chains tell them apart in DEL and GC.</summary>
+    [Fact]
+    public void Long_ids_sharing_a_cut_comment_are_told_apart_by_their_chains()
+    {
+        string id = LongId(), other = LongId() + "b";
+        using var lab = new BridgeLab(ours: true);
+        var (a, b, c) = (lab.NewContainer(), lab.NewContainer(), lab.NewContainer());
+        string conf = lab.Conf("1.1.0", Masq);
+        Assert.True(lab.Add(a, conf, id).Success);
+        Assert.True(lab.Add(b, conf, other).Success);
+        Assert.True(lab.Add(c, conf, "c3").Success);
+        Assert.Equal(3, lab.NatRules().Count(r => r.StartsWith($"-A {MasqChain("brnet", other)} ", StringComparison.Ordinal) ||
+            r.EndsWith($"-j {MasqChain("brnet", other)}", StringComparison.Ordinal)));
+
+        string valid = $$"""[{"containerID":"{{other}}","ifname":"eth0"},{"containerID":"c3","ifname":"eth0"}]""";
+        var gc = lab.Run(new CniCall("GC"), conf[..^1] + ",\"cni.dev/valid-attachments\":" + valid + "}");
+        Assert.True(gc.Success, gc.ToString());
+        var rules = lab.NatRules();
+        Assert.DoesNotContain(rules, r => r.Contains(MasqChain("brnet", id), StringComparison.Ordinal));
+        Assert.Equal(4, rules.Count(r => r.Contains(MasqChain("brnet", other), StringComparison.Ordinal))); // chain, 2 rules, jump
+        Assert.Equal(4, rules.Count(r => r.Contains(MasqChain("brnet", "c3"), StringComparison.Ordinal)));
+
+        Assert.True(lab.Run(CniCall.Add(other, b.Path).As("DEL"), conf).Success);
+        Assert.DoesNotContain(lab.NatRules(), r => r.Contains(MasqChain("brnet", other), StringComparison.Ordinal));
+        Assert.Equal(4, lab.NatRules().Count(r => r.Contains(MasqChain("brnet", "c3"), StringComparison.Ordinal)));
+        Assert.True(lab.Run(CniCall.Add("c3", c.Path).As("DEL"), conf).Success);
+        Assert.Empty(lab.NatRules());
+    }
+
     [Fact]
     public void A_very_long_container_id_gets_nftables_masquerade()
     {

@@ -95,10 +95,11 @@ internal static class IpTablesMasq
     /// </summary>
     public static void Gc(string network, HashSet<string> validIds)
     {
-        var keep = validIds.Select(id => ChainNames.MasqComment(network, id)).ToHashSet(StringComparer.Ordinal);
+        // By chain and comment together: long IDs of valid and stale attachments may share a cut comment.
+        var keep = validIds.Select(id => (ChainNames.MasqChain(network, id), ChainNames.MasqComment(network, id))).ToHashSet();
         string owned = ChainNames.MasqCommentPrefix(network);
         bool Stale(string chain, string? comment) =>
-            comment is not null && comment.StartsWith(owned, StringComparison.Ordinal) && !keep.Contains(comment) &&
+            comment is not null && comment.StartsWith(owned, StringComparison.Ordinal) && !keep.Contains((chain, comment)) &&
             (IsCut(comment) || chain == ChainNames.MasqChain(network, comment[owned.Length..^1]));
 
         foreach (bool v6 in new[] { false, true })
