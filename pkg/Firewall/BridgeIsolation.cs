@@ -18,6 +18,7 @@ public static class BridgeIsolation
 
     public static void Ensure(string bridgeName)
     {
+        ScriptInput.MatchedBridge(bridgeName);
         using var guard = Lock();
         foreach (bool v6 in Families())
         {
@@ -53,6 +54,7 @@ public static class BridgeIsolation
     /// <summary>Removes the bridge's rules, and the chains with their FORWARD jump once no bridge is left.</summary>
     public static void Remove(string bridgeName)
     {
+        ScriptInput.MatchedBridge(bridgeName);
         using var guard = Lock();
         foreach (bool v6 in Families())
         {
@@ -88,6 +90,7 @@ public static class BridgeIsolation
 
     public static void Check(string bridgeName)
     {
+        ScriptInput.MatchedBridge(bridgeName);
         foreach (bool v6 in Families())
         {
             var state = FirewallTool.Save(v6, Table);

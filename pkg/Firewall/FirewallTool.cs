@@ -10,6 +10,16 @@ namespace CniPlugins.Firewall;
 /// </summary>
 internal static class FirewallTool
 {
+    /// <summary>The most of a failing tool's output kept in the error's details.</summary>
+    private const int DetailsMax = 4096;
+
+    /// <summary>
+    /// Tests only: when set, a program this thread would run is added here instead and the call fails, so a test
+    /// of a refusal never reaches the machine's firewall even when the refusal is broken.
+    /// </summary>
+    [ThreadStatic]
+    internal static List<string>? Intercepted;
+
     public static bool Exists(string program)
     {
         try
@@ -23,10 +33,21 @@ internal static class FirewallTool
         }
     }
 
-    /// <summary>Runs a program; returns its exit code and stdout. A quiet run is a probe: its complaints are not ours.</summary>
-    public static (int Code, string Stdout) Run(string program, IReadOnlyList<string> args, string stdin = "", bool quiet = false)
+    /// <summary>
+    /// Runs a program; returns its exit code and stdout. A quiet run is a probe: its complaints are not ours.
+    /// A transaction's stderr is captured with its stdout, so a failure can say what the tool said.
+    /// </summary>
+    public static (int Code, string Stdout) Run(string program, IReadOnlyList<string> args, string stdin = "", bool quiet = false,
+        bool transaction = false)
     {
-        var o = ChildProcess.Run(ChildProcess.FindProgram(program), args, Encoding.UTF8.GetBytes(stdin), quiet: quiet);
+        if (Intercepted is { } intercepted)
+        {
+            intercepted.Add(program);
+            throw new InvalidOperationException($"test: {program} would have run");
+        }
+
+        var o = ChildProcess.Run(ChildProcess.FindProgram(program), args, Encoding.UTF8.GetBytes(stdin), quiet: quiet,
+            stderrToStdout: transaction);
         return (o.ExitCode, Encoding.UTF8.GetString(o.Stdout));
     }
 
@@ -51,60 +72,30 @@ internal static class FirewallTool
         }
 
         string batch = $"*{table}\n{string.Join("\n", lines)}\nCOMMIT\n";
-        var (code, _) = Run(ipv6 ? "ip6tables-restore" : "iptables-restore", ["--noflush", "-w"], batch);
+        string tool = ipv6 ? "ip6tables-restore" : "iptables-restore";
+        var (code, output) = Run(tool, ["--noflush", "-w"], batch, transaction: true);
         if (code != 0)
         {
-            throw new CniException(ErrorCode.Internal, $"failed to {what}: {(ipv6 ? "ip6" : "ip")}tables-restore exited with {code} (its error is on stderr)");
+            throw new CniException(ErrorCode.Internal, $"failed to {what}: {tool} exited with {code}", Details(output));
         }
     }
 
     /// <summary>Applies one nft transaction.</summary>
     public static void Nft(string batch, string what)
     {
-        var (code, _) = Run("nft", ["-f", "-"], batch);
+        var (code, output) = Run("nft", ["-f", "-"], batch, transaction: true);
         if (code != 0)
         {
-            throw new CniException(ErrorCode.Internal, $"failed to {what}: nft exited with {code} (its error is on stderr)");
+            throw new CniException(ErrorCode.Internal, $"failed to {what}: nft exited with {code}", Details(output));
         }
     }
 
-    /// <summary>Quotes a string for iptables-restore the way iptables-save prints it.</summary>
-    public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-}
+    /// <summary>Quotes a string for iptables-restore the way iptables-save prints it (xtables_save_string).</summary>
+    public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("'", "\\'") + "\"";
 
-/// <summary>One table as iptables-save prints it: the chains, each with its rules as printed after "-A CHAIN ".</summary>
-internal sealed class IpTablesState
-{
-    private readonly Dictionary<string, List<string>> _chains = new(StringComparer.Ordinal);
-
-    public IEnumerable<string> Chains => _chains.Keys;
-
-    public bool HasChain(string chain) => _chains.ContainsKey(chain);
-
-    public IReadOnlyList<string> Rules(string chain) => _chains.TryGetValue(chain, out var r) ? r : [];
-
-    public static IpTablesState Parse(string save)
+    private static string Details(string output)
     {
-        var state = new IpTablesState();
-        foreach (string line in save.Split('\n'))
-        {
-            if (line.StartsWith(':'))
-            {
-                state._chains.TryAdd(line[1..].Split(' ')[0], []);
-            }
-            else if (line.StartsWith("-A ", StringComparison.Ordinal))
-            {
-                int space = line.IndexOf(' ', 3);
-                string chain = line[3..space];
-                if (!state._chains.TryGetValue(chain, out var rules))
-                {
-                    state._chains[chain] = rules = [];
-                }
-
-                rules.Add(line[(space + 1)..]);
-            }
-        }
-
-        return state;
+        string text = output.Trim();
+        return text.Length == 0 ? "the tool printed nothing" : text.Length > DetailsMax ? text[..DetailsMax] + "..." : text;
     }
 }

@@ -28,6 +28,7 @@ public static class IpMasq
 
     public static void Setup(MasqBackend backend, string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
     {
+        ScriptInput.Attachment(network, containerId, ifName);
         if (backend == MasqBackend.IpTables)
         {
             IpTablesMasq.Setup(network, containerId, ips);
@@ -41,6 +42,7 @@ public static class IpMasq
     /// <summary>Removes the attachment's rules from both backends; succeeds when there are none.</summary>
     public static void Teardown(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
     {
+        ScriptInput.Attachment(network, containerId, ifName);
         if (FirewallTool.Exists("iptables-save"))
         {
             IpTablesMasq.Teardown(network, containerId);
@@ -55,6 +57,7 @@ public static class IpMasq
     /// <summary>Throws when a rule the attachment needs is missing.</summary>
     public static void Check(MasqBackend backend, string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
     {
+        ScriptInput.Attachment(network, containerId, ifName);
         if (backend == MasqBackend.IpTables)
         {
             IpTablesMasq.Check(network, containerId, ips);
@@ -68,6 +71,7 @@ public static class IpMasq
     /// <summary>Removes the network's rules whose attachment is not in <paramref name="valid"/>, in both backends.</summary>
     public static void Gc(string network, IReadOnlyCollection<(string ContainerId, string IfName)> valid)
     {
+        ScriptInput.Network(network); // the valid attachments are only compared with what is there
         if (FirewallTool.Exists("iptables-save"))
         {
             IpTablesMasq.Gc(network, valid.Select(v => v.ContainerId).ToHashSet(StringComparer.Ordinal));

@@ -15,6 +15,7 @@ public static class MacSpoofCheck
 
     public static void Setup(string hostVeth, string containerMac, string containerId, string ifName)
     {
+        ScriptInput.Interface(hostVeth);
         string id = UniqueId(containerId, ifName);
         string iface = IfaceChain(id), mac = MacChain(id), comment = Comment(id);
         var batch = new StringBuilder()
@@ -73,7 +74,13 @@ public static class MacSpoofCheck
     public static bool IsSetUp(string containerId, string ifName) =>
         Run(["list", "chain", "bridge", Table, MacChain(UniqueId(containerId, ifName))], null).Code == 0;
 
-    private static string UniqueId(string containerId, string ifName) => $"{containerId}-{ifName}";
+    /// <summary>Every verb names its chains and comment through here, so the identifiers are checked once for all.</summary>
+    private static string UniqueId(string containerId, string ifName)
+    {
+        ScriptInput.ContainerId(containerId);
+        ScriptInput.Interface(ifName);
+        return $"{containerId}-{ifName}";
+    }
 
     private static string IfaceChain(string id) => $"cni-br-iface-{id}";
 

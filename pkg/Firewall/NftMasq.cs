@@ -6,13 +6,13 @@ namespace CniPlugins.Firewall;
 /// <summary>
 /// The reference's nftables masquerade (pkg/ip/ipmasq_nftables_linux.go): table <c>inet cni_plugins_masquerade</c>,
 /// base chain <c>postrouting</c> skipping multicast and going to <c>masq_checks</c>, one rule per address whose
-/// comment starts with <c>hash16(network)-hash16(ifname:containerID)</c> so DEL and GC find exactly theirs.
+/// comment starts with <c>hash16(network)-hash16(ifname:containerID)</c>. A rule is an attachment's only when its
+/// whole comment is that attachment's: hash prefixes alone may be shared.
 /// </summary>
 internal static class NftMasq
 {
     private const string Table = "inet cni_plugins_masquerade";
     private const string Chain = "masq_checks";
-    private const int CommentLengthMax = 128;
 
     public static void Setup(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
     {
@@ -25,7 +25,7 @@ internal static class NftMasq
             .AppendLine($"add rule {Table} postrouting ip daddr == 224.0.0.0/4 return")
             .AppendLine($"add rule {Table} postrouting ip6 daddr == ff00::/8 return")
             .AppendLine($"add rule {Table} postrouting goto {Chain}");
-        foreach (var (handle, _, _) in Rules(InstancePrefix(network, ifName, containerId)))
+        foreach (var (handle, _, _) in Rules().Where(r => r.Comment == comment))
         {
             batch.AppendLine($"delete rule {Table} {Chain} handle {handle}");
         }
@@ -39,12 +39,16 @@ internal static class NftMasq
         FirewallTool.Nft(batch.ToString(), $"set up masquerading for {containerId}");
     }
 
-    public static void Teardown(string network, string containerId, string ifName) =>
-        Delete(Rules(InstancePrefix(network, ifName, containerId)).Select(r => r.Handle), $"tear down masquerading for {containerId}");
+    public static void Teardown(string network, string containerId, string ifName)
+    {
+        string comment = Comment(network, ifName, containerId);
+        Delete(Rules().Where(r => r.Comment == comment).Select(r => r.Handle), $"tear down masquerading for {containerId}");
+    }
 
     public static void Check(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
     {
-        var rules = Rules(InstancePrefix(network, ifName, containerId));
+        string comment = Comment(network, ifName, containerId);
+        var rules = Rules().Where(r => r.Comment == comment).ToList();
         foreach (var ip in ips)
         {
             if (!rules.Any(r => r.Text.Contains($"saddr {ip.Address} ", StringComparison.Ordinal)))
@@ -54,10 +58,12 @@ internal static class NftMasq
         }
     }
 
+    /// <summary>Deletes the network's rules (by the whole network part of their comment) of attachments not in <paramref name="valid"/>.</summary>
     public static void Gc(string network, IReadOnlyCollection<(string ContainerId, string IfName)> valid)
     {
         var keep = valid.Select(v => Comment(network, v.IfName, v.ContainerId)).ToHashSet(StringComparer.Ordinal);
-        Delete(Rules(NetworkHash(network)).Where(r => !keep.Contains(r.Comment)).Select(r => r.Handle), $"collect masquerading of {network}");
+        Delete(Rules().Where(r => IsNetworks(r.Comment, network) && !keep.Contains(r.Comment)).Select(r => r.Handle),
+            $"collect masquerading of {network}");
     }
 
     private static void Delete(IEnumerable<string> handles, string what)
@@ -74,8 +80,8 @@ internal static class NftMasq
         }
     }
 
-    /// <summary>The masq_checks rules whose comment starts with <paramref name="prefix"/>; none when the table is absent.</summary>
-    private static List<(string Handle, string Comment, string Text)> Rules(string prefix)
+    /// <summary>The masq_checks rules that carry a comment; none when the table is absent.</summary>
+    private static List<(string Handle, string Comment, string Text)> Rules()
     {
         var (code, text) = FirewallTool.Run("nft", ["-a", "list", "chain", "inet", "cni_plugins_masquerade", Chain], quiet: true);
         var found = new List<(string, string, string)>();
@@ -88,30 +94,40 @@ internal static class NftMasq
         {
             int c = line.IndexOf("comment \"", StringComparison.Ordinal);
             int h = line.LastIndexOf("# handle ", StringComparison.Ordinal);
-            if (c < 0 || h < 0)
+            int end = c < 0 ? -1 : line.IndexOf('"', c + 9);
+            if (end >= 0 && h > end)
             {
-                continue;
-            }
-
-            int end = line.IndexOf('"', c + 9);
-            string comment = line[(c + 9)..end];
-            if (comment.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                found.Add((line[(h + 9)..].Trim(), comment, line));
+                found.Add((line[(h + 9)..].Trim(), line[(c + 9)..end], line));
             }
         }
 
         return found;
     }
 
-    private static string NetworkHash(string network) => ChainNames.Hash("", network, 16);
+    /// <summary>
+    /// True when the comment is one this network writes: its hash, an attachment hash, then <c>, net: name, if: </c>
+    /// in full, or as far as the comment goes when it was cut at the limit (a character cut whole may leave up to 3 bytes).
+    /// </summary>
+    private static bool IsNetworks(string comment, string network)
+    {
+        string head = NetworkHash(network) + "-";
+        const int attachmentHash = 16;
+        if (!comment.StartsWith(head, StringComparison.Ordinal) || comment.Length < head.Length + attachmentHash ||
+            comment.AsSpan(head.Length, attachmentHash).ContainsAnyExcept("0123456789abcdef"))
+        {
+            return false;
+        }
 
-    private static string InstancePrefix(string network, string ifName, string containerId) =>
-        NetworkHash(network) + "-" + ChainNames.Hash("", ifName + ":" + containerId, 16);
+        string rest = comment[(head.Length + attachmentHash)..], named = $", net: {network}, if: ";
+        return rest.StartsWith(named, StringComparison.Ordinal) ||
+            (Encoding.UTF8.GetByteCount(comment) > ChainNames.NftCommentMax - 4 && named.StartsWith(rest, StringComparison.Ordinal));
+    }
+
+    private static string NetworkHash(string network) => ChainNames.Hash("", network, 16);
 
     private static string Comment(string network, string ifName, string containerId)
     {
-        string comment = $"{InstancePrefix(network, ifName, containerId)}, net: {network.Replace("\"", "")}, if: {ifName.Replace("\"", "")}, id: {containerId.Replace("\"", "")}";
-        return comment.Length > CommentLengthMax ? comment[..CommentLengthMax] : comment;
+        string prefix = NetworkHash(network) + "-" + ChainNames.Hash("", ifName + ":" + containerId, 16);
+        return ChainNames.Cut($"{prefix}, net: {network}, if: {ifName}, id: {containerId}", ChainNames.NftCommentMax);
     }
 }

@@ -6,7 +6,8 @@ using CniPlugins.Fs;
 namespace CniPlugins.Invoke;
 
 /// <summary>
-/// Runs a program to completion with posix_spawn: bytes in on stdin, stdout captured, stderr shared with ours.
+/// Runs a program to completion with posix_spawn: bytes in on stdin, stdout captured, stderr shared with ours
+/// (or captured with stdout on request).
 /// System.Diagnostics.Process would install SIGCHLD handling and a signal thread and fork the whole address space,
 /// a few milliseconds a call that every ADD and DEL pays when delegating to IPAM or applying firewall rules.
 /// </summary>
@@ -19,8 +20,9 @@ public static class ChildProcess
     /// <param name="stdin">Written to the child's stdin, which is then closed.</param>
     /// <param name="environment">Overrides of the inherited environment (null removes a variable).</param>
     /// <param name="quiet">Send the child's stderr to /dev/null: for probes whose failure is an expected answer.</param>
+    /// <param name="stderrToStdout">Capture the child's stderr with its stdout: for tools whose complaints belong in our error.</param>
     public static unsafe Outcome Run(string path, IReadOnlyList<string> args, ReadOnlySpan<byte> stdin,
-        IReadOnlyDictionary<string, string?>? environment = null, bool quiet = false)
+        IReadOnlyDictionary<string, string?>? environment = null, bool quiet = false, bool stderrToStdout = false)
     {
         var argv = new List<string>(args.Count + 1) { path };
         argv.AddRange(args);
@@ -58,6 +60,10 @@ public static class ChildProcess
             if (quiet)
             {
                 Interop.PosixSpawnFileActionsAddOpen(actions, 2, "/dev/null", Interop.O_RDWR, 0);
+            }
+            else if (stderrToStdout)
+            {
+                Interop.PosixSpawnFileActionsAddDup2(actions, outPipe[1], 2);
             }
             fixed (byte* p = pathBytes)
             {

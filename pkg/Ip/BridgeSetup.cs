@@ -56,6 +56,11 @@ public static class BridgeSetup
         return link;
     }
 
+    /// <summary>
+    /// Refuses what the kernel refuses for a link name, as the reference does. '+', '"', '\' and control characters
+    /// other than whitespace make a valid link name; the firewall layer refuses them only where the name reaches a
+    /// rule (isolation), so networks that never use the name in a rule keep working as with the reference.
+    /// </summary>
     public static void ValidateName(string name)
     {
         if (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > Validation.MaxInterfaceNameLength)

@@ -21,6 +21,7 @@ internal static class BridgeAdd
         string? mac = MacConfig.Resolve(conf.Mac, args.Args, conf.Args, conf.RuntimeConfig);
         byte[]? macBytes = mac is null ? null : MacConfig.Parse(mac);
         var masqBackend = IpMasq.SelectBackend(conf.IpMasqBackend);
+        RefuseUnwritableNames(conf, args);
 
         using var ns = NetNs.Open(args.Netns);
         using var hostNs = NetNs.OpenProcessNamespace();
@@ -143,6 +144,29 @@ internal static class BridgeAdd
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Names the firewall steps would refuse are refused before anything is made: the bridge, which a rollback
+    /// leaves in place, included.
+    /// </summary>
+    private static void RefuseUnwritableNames(BridgeConfig conf, CmdArgs args)
+    {
+        if (conf.IpMasq && conf.IpamType is not null)
+        {
+            ScriptInput.Attachment(conf.Name, args.ContainerId, args.IfName);
+        }
+
+        if (conf.MacSpoofChk)
+        {
+            ScriptInput.ContainerId(args.ContainerId);
+            ScriptInput.Interface(args.IfName);
+        }
+
+        if (conf.Isolation)
+        {
+            ScriptInput.MatchedBridge(conf.BridgeName);
+        }
     }
 
     /// <summary>Container-side sysctls, inside the container's namespace: DAD as configured, gratuitous ARP on changes.</summary>

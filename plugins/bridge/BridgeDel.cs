@@ -38,12 +38,22 @@ internal static class BridgeDel
 
         if (conf.Isolation)
         {
-            using var host = RtnlHandle.Open();
-            using var guard = BridgePort.LockBridge(conf.BridgeName);
-            if (host.TryGetLinkByName(conf.BridgeName) is not { } bridge || BridgePort.CountPorts(host, bridge.Index) == 0)
-            {
-                BridgeIsolation.Remove(conf.BridgeName);
-            }
+            RemoveIsolationIfUnused(conf.BridgeName);
+        }
+    }
+
+    /// <summary>
+    /// Removes the bridge's isolation rules when no port is left on it (or it is gone). Not only the DEL of the
+    /// last container gets here: a DEL with an empty CNI_NETNS leaves the veth, which goes later with its
+    /// namespace, so every DEL of the network and its GC look again.
+    /// </summary>
+    internal static void RemoveIsolationIfUnused(string bridgeName)
+    {
+        using var host = RtnlHandle.Open();
+        using var guard = BridgePort.LockBridge(bridgeName);
+        if (host.TryGetLinkByName(bridgeName) is not { } bridge || BridgePort.CountPorts(host, bridge.Index) == 0)
+        {
+            BridgeIsolation.Remove(bridgeName);
         }
     }
 
