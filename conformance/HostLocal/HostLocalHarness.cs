@@ -89,7 +89,14 @@ public sealed class HostLocalStore : IDisposable
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                if (File.Exists(dir))
+                {
+                    File.Delete(dir);
+                }
+                else
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
             }
             catch (DirectoryNotFoundException)
             {
