@@ -17,23 +17,30 @@ public sealed class HostLocalIndexTests
     {
         using var store = new HostLocalStore();
         string conf = store.Conf("1.0.0", Ipam);
-        for (int i = 0; i < 5; i++)
+        string file = Path.Combine(store.NetDir, "10.97.0.2");
+        var inodes = new List<string>();
+        for (int i = 0; i < 6; i++)
         {
-            Assert.True(Run(Ours, "ADD", $"first{i}", conf).Success);
+            Assert.True(Run(Ref, "ADD", $"first{i}", conf, args: "IP=10.97.0.2").Success);
+            Assert.True(Run(Ours, "CHECK", $"first{i}", conf).Success); // our index now knows the file
+            inodes.Add(Inode(file));
 
             // The reference frees the file and creates it anew for another container: same name, and on ext4
-            // most likely the same inode number too.
+            // (which hands out the lowest free inode) the same inode number too, so only the contents differ.
             Assert.True(Run(Ref, "DEL", $"first{i}", conf).Success);
             var taken = Run(Ref, "ADD", $"second{i}", conf, args: "IP=10.97.0.2");
             Assert.True(taken.Success, taken.ToString());
+            inodes.Add(Inode(file));
 
             var dup = Run(Ours, "ADD", $"second{i}", conf);
-            Assert.False(dup.Success, dup.ToString());
+            Assert.False(dup.Success, $"round {i}, inodes {string.Join(",", inodes)}: {dup}");
             Assert.Contains("duplicate allocation", dup.ErrorMessage);
             Assert.True(Run(Ours, "DEL", $"second{i}", conf).Success);
             Assert.Empty(store.Reservations());
         }
     }
+
+    private static string Inode(string path) => Shell.Run("stat", ["-c", "%i", path]).EnsureSuccess("stat").Stdout.Trim();
 
     [Fact]
     public void A_reservation_renamed_or_removed_by_another_program_is_seen()
