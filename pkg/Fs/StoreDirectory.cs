@@ -61,13 +61,15 @@ public sealed class StoreDirectory : IDisposable
     }
 
     /// <summary>
-    /// Rewrites file <paramref name="name"/> (creating it with <paramref name="mode"/>): truncated first, so a run
-    /// killed half way leaves an empty file, never new bytes followed by the tail of longer old ones. A symbolic
-    /// link at the name is replaced by a regular file; its target is never opened.
+    /// Rewrites file <paramref name="name"/> (creating it with <paramref name="mode"/>) so that a run killed at any
+    /// point leaves the old content, the new one or an empty file, never new bytes followed by the tail of longer
+    /// old ones: content at least as long as the old is written over it in one write; shorter content only after
+    /// the file was cut to zero. Only then, because a truncation to zero makes ext4 flush the file on close. A
+    /// symbolic link at the name is replaced by a regular file; its target is never opened.
     /// </summary>
     public void Rewrite(string name, string content, int mode)
     {
-        const int flags = Interop.O_WRONLY | Interop.O_CREAT | Interop.O_TRUNC | Interop.O_NOFOLLOW | Interop.O_NONBLOCK;
+        const int flags = Interop.O_WRONLY | Interop.O_CREAT | Interop.O_NOFOLLOW | Interop.O_NONBLOCK;
         int errno = Interop.TryOpenAt(_fd, name, flags, mode, out var fd);
         if (errno == Interop.Errno.ELOOP)
         {
@@ -82,7 +84,13 @@ public sealed class StoreDirectory : IDisposable
 
         using (fd)
         {
-            RandomAccess.Write(fd, Encoding.UTF8.GetBytes(content), 0);
+            byte[] bytes = Encoding.UTF8.GetBytes(content);
+            if (RandomAccess.GetLength(fd) > bytes.Length)
+            {
+                RandomAccess.SetLength(fd, 0);
+            }
+
+            RandomAccess.Write(fd, bytes, 0);
         }
     }
 

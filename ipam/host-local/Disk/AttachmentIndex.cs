@@ -20,7 +20,8 @@ namespace CniPlugins.HostLocal.Disk;
 /// its file, so an entry that is out of date costs a read, never a wrong answer.
 /// </para>
 /// Files: <c>state</c> (the directory as last recorded), <c>names</c> (an append-only journal of name → inode and
-/// attachment key, compacted now and then), and one <c>k-&lt;key hash&gt;</c> per attachment listing its addresses.
+/// attachment key, compacted now and then), and 256 buckets <c>b-XX</c> mapping attachment keys (hashes of the
+/// file content) to addresses.
 /// Guarded by the network's lock. Any failure here disables the index for the run (the store is then scanned as
 /// the reference does) and leaves it to be reconciled by the next one.
 /// </summary>
@@ -28,7 +29,9 @@ internal sealed class AttachmentIndex
 {
     private const string StateFile = "state";
     private const string JournalFile = "names";
-    private const string KeyPrefix = "k-";
+    private const string BucketPrefix = "b-";
+    private const string BucketHeader = "hl-bucket-1\n";
+    private const int Buckets = 256;
     private const string StateVersion = "hl-index-2";
     private const int DirMode0700 = 0b111_000_000;
 
@@ -69,8 +72,9 @@ internal sealed class AttachmentIndex
             return null;
         }
 
+        ulong hash = KeyHash(key);
         List<string>? names = null;
-        Guard(() => names = ReadKeyFile(KeyHash(key)));
+        Guard(() => names = ReadBucket(hash).Where(e => e.Key == hash).Select(e => e.Name).ToList());
         return _disabled ? null : names;
     }
 
@@ -165,7 +169,7 @@ internal sealed class AttachmentIndex
         if (!journalKnown)
         {
             // No usable state: whatever key files are left describe nothing we can trust to be complete.
-            foreach (string stale in Directory.EnumerateFiles(_dir, KeyPrefix + "*"))
+            foreach (string stale in Directory.EnumerateFiles(_dir, BucketPrefix + "*"))
             {
                 File.Delete(stale);
             }
@@ -239,34 +243,48 @@ internal sealed class AttachmentIndex
         return list;
     }
 
-    private List<string> ReadKeyFile(ulong key)
+    /// <summary>The entries (key hash, address) of the bucket that files <paramref name="key"/>.</summary>
+    private List<(ulong Key, string Name)> ReadBucket(ulong key)
     {
-        string? text = SmallFile.TryRead(KeyPath(key));
-        return text is null ? [] : [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        var entries = new List<(ulong, string)>();
+        string text = SmallFile.TryRead(BucketPath(key)) ?? "";
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text.AsSpan(range);
+            int space = line.IndexOf(' ');
+            if (space > 0 && ulong.TryParse(line[..space], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong k))
+            {
+                entries.Add((k, line[(space + 1)..].ToString()));
+            }
+        }
+
+        return entries;
     }
 
     private void UpdateKeyFile(ulong key, IReadOnlyCollection<string> add, IReadOnlyCollection<string> remove)
     {
         _dirty = true;
-        var names = ReadKeyFile(key);
-        names.RemoveAll(remove.Contains);
+        var entries = ReadBucket(key);
+        entries.RemoveAll(e => e.Key == key && remove.Contains(e.Name));
         foreach (string name in add)
         {
-            if (!names.Contains(name))
+            if (!entries.Contains((key, name)))
             {
-                names.Add(name);
+                entries.Add((key, name));
             }
         }
 
-        if (names.Count == 0)
+        // A fixed set of bucket files, rewritten in place and never emptied (the header stays): no file is created
+        // or removed once the index exists, and a bucket is never truncated to zero (which would make ext4 flush it
+        // on close). One write: a run killed before the truncation leaves a superset, which lookups tolerate
+        // (every hit is read), and never loses an entry.
+        var sb = new StringBuilder(BucketHeader, BucketHeader.Length + (entries.Count * 36));
+        foreach (var (k, name) in entries)
         {
-            File.Delete(KeyPath(key));
-            return;
+            sb.Append(Hex(k)).Append(' ').Append(name).Append('\n');
         }
 
-        // Rewritten in place by one write: a run killed before the truncation leaves a superset, which lookups
-        // tolerate (every hit is read), and never loses a name.
-        SmallFile.Rewrite(KeyPath(key), string.Join('\n', names) + "\n");
+        SmallFile.Rewrite(BucketPath(key), sb.ToString());
     }
 
     private void AppendJournal(string line)
@@ -382,7 +400,7 @@ internal sealed class AttachmentIndex
         }
     }
 
-    private string KeyPath(ulong key) => Path.Join(_dir, KeyPrefix + Hex(key));
+    private string BucketPath(ulong key) => Path.Join(_dir, BucketPrefix + (key % Buckets).ToString("x2", CultureInfo.InvariantCulture));
 
     private static string Hex(ulong n) => n.ToString("x16", CultureInfo.InvariantCulture);
 
