@@ -35,6 +35,17 @@ public sealed class HostLocalStore : IDisposable
         "{\"cniVersion\":\"" + version + "\",\"name\":\"" + Network + "\",\"type\":\"bridge\"" + extra +
         ",\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"" + DataDir + "\",\"indexDir\":\"" + IndexDir + "\"," + ipam + "}}";
 
+    /// <summary>The environment of a call to our binary, for tests that exec it through another program.</summary>
+    public static Dictionary<string, string> Env(string command, string containerId, string args = "") => new()
+    {
+        ["CNI_COMMAND"] = command,
+        ["CNI_CONTAINERID"] = containerId,
+        ["CNI_NETNS"] = NoNetns,
+        ["CNI_IFNAME"] = "eth0",
+        ["CNI_PATH"] = Path.GetDirectoryName(Ours)!,
+        ["CNI_ARGS"] = args,
+    };
+
     public static CniOutcome Run(string binary, string command, string containerId, string conf, string ifName = "eth0", string? args = null) =>
         Plugin.Exec(binary, new CniCall(command) { ContainerId = containerId, Netns = NoNetns, IfName = ifName, Args = args }, conf);
 

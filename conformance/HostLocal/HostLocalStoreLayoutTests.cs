@@ -120,16 +120,7 @@ public sealed class HostLocalStoreLayoutTests
     /// </summary>
     private static bool KilledAt(string call, int when, string conf, string id)
     {
-        var env = new Dictionary<string, string>
-        {
-            ["CNI_COMMAND"] = "ADD",
-            ["CNI_CONTAINERID"] = id,
-            ["CNI_NETNS"] = NoNetns,
-            ["CNI_IFNAME"] = "eth0",
-            ["CNI_PATH"] = Path.GetDirectoryName(Ours)!,
-            ["CNI_ARGS"] = "IP=10.96.0.3",
-        };
-        var output = Shell.Run("strace", ["-f", "-qq", "-o", "/dev/null", "-e", "trace=" + call, "-e", $"inject={call}:signal=KILL:when={when}", Ours], conf, env);
+        var output = Shell.Run("strace", ["-f", "-qq", "-o", "/dev/null", "-e", "trace=" + call, "-e", $"inject={call}:signal=KILL:when={when}", Ours], conf, Env("ADD", id, "IP=10.96.0.3"));
         return output.ExitCode == 128 + 9; // strace exits as its tracee did: 128 + SIGKILL
 
     }

@@ -143,16 +143,7 @@ public sealed class HostLocalStoreSafetyTests : IDisposable
     private static CniOutcome ReadOnly(HostLocalStore store, string verb, string id, string conf)
     {
         const string script = """mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$2" """;
-        var env = new Dictionary<string, string>
-        {
-            ["CNI_COMMAND"] = verb,
-            ["CNI_CONTAINERID"] = id,
-            ["CNI_NETNS"] = NoNetns,
-            ["CNI_IFNAME"] = "eth0",
-            ["CNI_PATH"] = Path.GetDirectoryName(Ours)!,
-            ["CNI_ARGS"] = "",
-        };
-        var output = Shell.Run("unshare", ["-m", "--propagation", "private", "sh", "-c", script, "sh", store.NetDir, Ours], conf, env);
+        var output = Shell.Run("unshare", ["-m", "--propagation", "private", "sh", "-c", script, "sh", store.NetDir, Ours], conf, Env(verb, id));
         return new CniOutcome(output.ExitCode, output.Stdout, output.Stderr);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace CniPlugins.Fs;
 
@@ -23,6 +24,12 @@ public static class SmallFile
             return null;
         }
 
+        return ReadAll(fd);
+    }
+
+    /// <summary>The whole text (UTF-8) of an open file, read from offset 0.</summary>
+    internal static string ReadAll(SafeFileHandle fd)
+    {
         byte[] buffer = new byte[512];
         int length = 0;
         int n;

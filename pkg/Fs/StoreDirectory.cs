@@ -29,36 +29,10 @@ public sealed class StoreDirectory : IDisposable
     /// The text of file <paramref name="name"/>, or null when there is none or it is a symbolic link (which is not
     /// followed: it is nothing this directory holds). O_NONBLOCK so that a FIFO planted there cannot hang us.
     /// </summary>
-    public string? TryRead(string name)
-    {
-        int errno = Interop.TryOpenAt(_fd, name, Interop.O_RDONLY | Interop.O_NOFOLLOW | Interop.O_NONBLOCK, 0, out var fd);
-        if (fd is null)
-        {
-            return errno is Interop.Errno.ENOENT or Interop.Errno.ELOOP ? null : throw new SystemCallException("open", errno, Join(name));
-        }
-
-        using (fd)
-        {
-            return ReadAll(fd);
-        }
-    }
+    public string? TryRead(string name) => TryRead(name, withIno: false, out _);
 
     /// <summary>Like <see cref="TryRead(string)"/>, also giving the file's inode number.</summary>
-    public string? TryRead(string name, out ulong ino)
-    {
-        ino = 0;
-        int errno = Interop.TryOpenAt(_fd, name, Interop.O_RDONLY | Interop.O_NOFOLLOW | Interop.O_NONBLOCK, 0, out var fd);
-        if (fd is null)
-        {
-            return errno is Interop.Errno.ENOENT or Interop.Errno.ELOOP ? null : throw new SystemCallException("open", errno, Join(name));
-        }
-
-        using (fd)
-        {
-            ino = Interop.FStatx(fd, Join(name)).Ino;
-            return ReadAll(fd);
-        }
-    }
+    public string? TryRead(string name, out ulong ino) => TryRead(name, withIno: true, out ino);
 
     /// <summary>
     /// Rewrites file <paramref name="name"/> (creating it with <paramref name="mode"/>) so that a run killed at any
@@ -126,21 +100,20 @@ public sealed class StoreDirectory : IDisposable
 
     internal string Join(string name) => System.IO.Path.Join(Path, name);
 
-    private static string ReadAll(SafeFileHandle fd)
+    private string? TryRead(string name, bool withIno, out ulong ino)
     {
-        byte[] buffer = new byte[512];
-        int length = 0;
-        int n;
-        while ((n = RandomAccess.Read(fd, buffer.AsSpan(length), length)) > 0)
+        ino = 0;
+        int errno = Interop.TryOpenAt(_fd, name, Interop.O_RDONLY | Interop.O_NOFOLLOW | Interop.O_NONBLOCK, 0, out var fd);
+        if (fd is null)
         {
-            length += n;
-            if (length == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 4);
-            }
+            return errno is Interop.Errno.ENOENT or Interop.Errno.ELOOP ? null : throw new SystemCallException("open", errno, Join(name));
         }
 
-        return Encoding.UTF8.GetString(buffer, 0, length);
+        using (fd)
+        {
+            ino = withIno ? Interop.FStatx(fd, Join(name)).Ino : 0;
+            return SmallFile.ReadAll(fd);
+        }
     }
 
     /// <summary>Walks the entries of the directory from the start, 64 KiB of them per system call.</summary>
