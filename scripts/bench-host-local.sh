@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ADD and DEL latency of our host-local against the reference binary, side by side (hyperfine), on an empty store
 # and on a store already holding 10,000 reservations in a /16; then 100 parallel ADDs for different containers on
-# one network. Data dirs live under /tmp and are removed at the end; no network namespace is touched (IPAM needs
-# none). Usage: scripts/bench-host-local.sh [our-binary] [reference-binary]
+# one network. Data dirs (and our index dirs) live under /tmp and are removed at the end; no network namespace is
+# touched (IPAM needs none). Usage: scripts/bench-host-local.sh [our-binary] [reference-binary]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ours=${1:-$root/bin/host-local}
@@ -15,8 +15,8 @@ work=$(mktemp -d /tmp/hl-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export CNI_NETNS=/dev/null CNI_IFNAME=eth0 CNI_PATH=$(dirname "$ref") CNI_ARGS=
 
-conf() { # conf <file> <dataDir>
-  printf '{"cniVersion":"1.0.0","name":"bench","ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"10.1.0.0/16"}]]}}' "$2" >"$1"
+conf() { # conf <file> <dataDir>: our index goes beside the dataDir under $work (the reference ignores the key)
+  printf '{"cniVersion":"1.0.0","name":"bench","ipam":{"type":"host-local","dataDir":"%s","indexDir":"%s.index","ranges":[[{"subnet":"10.1.0.0/16"}]]}}' "$2" "$2" >"$1"
 }
 
 # fill <dataDir> <n>: n reservations written as the reference writes them, 10.1.0.2 upwards.

@@ -87,7 +87,7 @@ public sealed class BridgeFirewallTests
         using var lab = new BridgeLab(ours: true);
         var (a, b) = (lab.NewContainer(), lab.NewContainer());
         string Conf(string bridge, string subnet, string name) =>
-            $$$"""{"cniVersion":"1.0.0","name":"{{{name}}}","type":"bridge","bridge":"{{{bridge}}}","isDefaultGateway":true,"isolation":true,"ipam":{"type":"host-local","ranges":[[{"subnet":"{{{subnet}}}"}]],"dataDir":"{{{lab.DataDir}}}"}}""";
+            $$$"""{"cniVersion":"1.0.0","name":"{{{name}}}","type":"bridge","bridge":"{{{bridge}}}","isDefaultGateway":true,"isolation":true,"ipam":{"type":"host-local","ranges":[[{"subnet":"{{{subnet}}}"}]],"dataDir":"{{{lab.DataDir}}}","indexDir":"{{{lab.DataDir}}}/.index"}}""";
         string confA = Conf("cnitbra", "10.91.0.0/24", "neta"), confB = Conf("cnitbrb", "10.92.0.0/24", "netb");
         Assert.True(lab.Add(a, confA, "ca").Success);
         Assert.True(lab.Add(b, confB, "cb").Success);

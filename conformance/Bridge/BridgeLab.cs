@@ -41,7 +41,7 @@ internal sealed class BridgeLab : IDisposable
     {
         string ipam = ranges is null
             ? ""
-            : $$""","ipam":{"type":"host-local","ranges":{{ranges}},"dataDir":"{{DataDir}}"{{ipamExtra}}}""";
+            : $$""","ipam":{"type":"host-local","ranges":{{ranges}},"dataDir":"{{DataDir}}","indexDir":"{{DataDir}}/.index"{{ipamExtra}}}""";
         string more = extra.Length > 0 ? "," + extra : "";
         return $$"""{"cniVersion":"{{version}}","name":"{{NetName}}","type":"bridge","bridge":"cnitbr0"{{more}}{{ipam}}}""";
     }

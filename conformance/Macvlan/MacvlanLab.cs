@@ -54,7 +54,7 @@ internal sealed class MacvlanLab : IDisposable
     public string Conf(string version, string extra = "", bool ipam = true, string ipamExtra = "")
     {
         string ipamJson = ipam
-            ? $$""","ipam":{"type":"host-local","subnet":"10.77.0.0/24","rangeStart":"10.77.0.10","dataDir":"{{DataDir}}"{{ipamExtra}}}"""
+            ? $$""","ipam":{"type":"host-local","subnet":"10.77.0.0/24","rangeStart":"10.77.0.10","dataDir":"{{DataDir}}","indexDir":"{{DataDir}}/.index"{{ipamExtra}}}"""
             : "";
         string more = extra.Length > 0 ? "," + extra : "";
         return $$"""{"cniVersion":"{{version}}","name":"{{NetName}}","type":"macvlan","master":"{{Master}}"{{more}}{{ipamJson}}}""";

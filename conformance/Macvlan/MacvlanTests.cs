@@ -69,7 +69,7 @@ public sealed class MacvlanTests
         using var refLab = new MacvlanLab();
         var ourCtr = ourLab.NewContainer();
         var refCtr = refLab.NewContainer();
-        string Conf(MacvlanLab lab) => $$$"""{"cniVersion":"1.0.0","name":"mvnet","type":"macvlan","master":"eth0","ipam":{"type":"host-local","dataDir":"{{{lab.DataDir}}}"{{{ranges}}}}}""";
+        string Conf(MacvlanLab lab) => $$$"""{"cniVersion":"1.0.0","name":"mvnet","type":"macvlan","master":"eth0","ipam":{"type":"host-local","dataDir":"{{{lab.DataDir}}}","indexDir":"{{{lab.DataDir}}}/.index"{{{ranges}}}}}""";
         var a = ourLab.Run(Ours, CniCall.Add("c1", ourCtr.Path), Conf(ourLab));
         var b = refLab.Run(Ref, CniCall.Add("c1", refCtr.Path), Conf(refLab));
         Assert.True(a.Success, a.ToString());
@@ -156,7 +156,7 @@ public sealed class MacvlanTests
         lab.Phys.Ip("link", "set", "uplink2", "up").EnsureSuccess("uplink2 up");
         lab.Phys.Ip("addr", "add", "10.88.0.1/24", "dev", "uplink2").EnsureSuccess("addr");
         string conf = """{"cniVersion":"1.0.0","name":"inner","type":"macvlan","master":"ens5","linkInContainer":true,""" +
-            $$$"""  "ipam":{"type":"host-local","subnet":"10.88.0.0/24","dataDir":"{{{lab.DataDir}}}"}}""";
+            $$$"""  "ipam":{"type":"host-local","subnet":"10.88.0.0/24","dataDir":"{{{lab.DataDir}}}","indexDir":"{{{lab.DataDir}}}/.index"}}""";
         var call = CniCall.Add("c1", ctr.Path, "net1");
         var a = lab.Run(Ours, call, conf);
         Assert.True(a.Success, a.ToString());

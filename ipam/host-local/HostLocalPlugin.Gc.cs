@@ -28,7 +28,7 @@ public static partial class HostLocalPlugin
 
         using var store = OpenStore(conf);
         var errors = new List<string>();
-        foreach (var (ip, content) in store.All().ToList())
+        foreach (var (ip, content) in store.All())
         {
             bool keep = content.Contains(DiskStore.LineBreak, StringComparison.Ordinal) ? valid.Contains(content) : validIds.Contains(content);
             if (keep)
@@ -40,16 +40,15 @@ public static partial class HostLocalPlugin
             {
                 store.Remove(ip);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (CniException e)
             {
-                errors.Add($"failed to release \"{GoIp.Format(ip)}\": {e.Message}");
+                errors.Add(e.Message);
             }
         }
 
         try
         {
             store.RemoveScratch();
-            store.Reindex();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -72,7 +71,7 @@ public static partial class HostLocalPlugin
         DiskStore store;
         try
         {
-            store = DiskStore.Open(conf.Name, conf.DataDir);
+            store = DiskStore.Open(conf.Name, conf.DataDir, conf.IndexDir);
             store.ProbeWritable();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -61,10 +61,17 @@ public static partial class HostLocalPlugin
         }
         catch
         {
-            // Only what this call reserved: an earlier ADD's addresses stay with their owner.
+            // Only what this call reserved: an earlier ADD's addresses stay with their owner. A rollback that fails
+            // too (the store went read-only) must not hide the error that made it necessary.
             foreach (var ip in reserved)
             {
-                store.Release(ip);
+                try
+                {
+                    store.Release(ip);
+                }
+                catch (CniException)
+                {
+                }
             }
 
             throw;
@@ -116,7 +123,7 @@ public static partial class HostLocalPlugin
     {
         try
         {
-            return DiskStore.Open(conf.Name, conf.DataDir);
+            return DiskStore.Open(conf.Name, conf.DataDir, conf.IndexDir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

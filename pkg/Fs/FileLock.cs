@@ -12,10 +12,23 @@ public sealed class FileLock : IDisposable
 
     private FileLock(SafeFileHandle fd) => _fd = fd;
 
-    /// <summary>Opens (creating with <paramref name="mode"/> if needed) and locks <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Opens (creating with <paramref name="mode"/> if needed) and locks <paramref name="path"/>. A symbolic link
+    /// there is refused, not followed: O_CREAT through a link would create or lock a file anywhere, and replacing
+    /// the link would leave another implementation locking the link's target while we lock our own file.
+    /// </summary>
     public static FileLock Acquire(string path, int mode)
     {
-        var fd = Interop.Open(path, Interop.O_RDONLY | Interop.O_CREAT, mode);
+        SafeFileHandle fd;
+        try
+        {
+            fd = Interop.Open(path, Interop.O_RDONLY | Interop.O_CREAT | Interop.O_NOFOLLOW | Interop.O_NONBLOCK, mode);
+        }
+        catch (SystemCallException e) when (e.Errno == Interop.Errno.ELOOP)
+        {
+            throw new SystemCallException("open", e.Errno, path, "is a symbolic link; lock files are never followed, remove it");
+        }
+
         try
         {
             Interop.Flock(fd, Interop.LOCK_EX, path);

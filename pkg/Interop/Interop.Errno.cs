@@ -13,11 +13,14 @@ internal static partial class Interop
         internal const int EBUSY = 16;
         internal const int EEXIST = 17;
         internal const int ENODEV = 19;
+        internal const int EISDIR = 21;
         internal const int EINVAL = 22;
         internal const int ETXTBSY = 26;
         internal const int ENOSPC = 28;
+        internal const int EROFS = 30;
         internal const int EPIPE = 32;
         internal const int ERANGE = 34;
+        internal const int ELOOP = 40;
         internal const int EOPNOTSUPP = 95;
         internal const int EADDRNOTAVAIL = 99;
         internal const int ENOBUFS = 105;
@@ -42,10 +45,10 @@ internal static partial class Interop
 /// <summary>A libc call failed; <see cref="Errno"/> is the raw errno value.</summary>
 public sealed class SystemCallException : IOException
 {
-    public SystemCallException(string call, int errno, string? subject = null)
-        : base(subject is null
+    public SystemCallException(string call, int errno, string? subject = null, string? explanation = null)
+        : base((subject is null
             ? $"{call}: {Interop.ErrnoMessage(errno)}"
-            : $"{call} \"{subject}\": {Interop.ErrnoMessage(errno)}")
+            : $"{call} \"{subject}\": {Interop.ErrnoMessage(errno)}") + (explanation is null ? "" : $" ({explanation})"))
     {
         Call = call;
         Errno = errno;
@@ -53,6 +56,9 @@ public sealed class SystemCallException : IOException
     }
 
     public string Call { get; }
+
+    /// <summary>The C library's text for <see cref="Errno"/>, e.g. "Read-only file system".</summary>
+    public string Reason => Interop.ErrnoMessage(Errno);
 
     public int Errno { get; }
 }

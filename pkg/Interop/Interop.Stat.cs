@@ -12,24 +12,38 @@ internal static partial class Interop
     private const int StatBufferSize = 256;
 
     private const int AT_SYMLINK_NOFOLLOW = 0x100;
-    private const uint STATX_NLINK = 0x4;
+    private const uint STATX_BASIC_STATS = 0x7ff;
 
-    // struct statx has one layout on every architecture; stx_nlink is the u32 at offset 16.
-    private const int StatxNlinkOffset = 16;
+    // struct statx has one layout on every architecture (include/uapi/linux/stat.h).
+    private const int StatxModeOffset = 28;
+    private const int StatxInoOffset = 32;
+    private const int StatxCtimeOffset = 96;
+    private const int StatxMtimeOffset = 112;
+    private const int StatxDevMajorOffset = 136;
+    private const int StatxDevMinorOffset = 140;
 
     [LibraryImport(Libraries.Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int StatxRaw(int dirFd, string path, int flags, uint mask, byte* buf);
+    private static unsafe partial int StatxRaw(SafeFileHandle dirFd, string path, int flags, uint mask, byte* buf);
 
-    /// <summary>How many names the file at <paramref name="path"/> has (symlinks not followed); 0 when it does not exist.</summary>
-    internal static unsafe int LinkCount(string path)
+    /// <summary>
+    /// statx(2) of an open descriptor (AT_EMPTY_PATH): which file it is and when its entries or attributes last
+    /// changed, in nanoseconds.
+    /// </summary>
+    internal static unsafe FileStamp FStatx(SafeFileHandle fd, string path)
     {
         byte* buf = stackalloc byte[StatBufferSize];
-        if (StatxRaw(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_NLINK, buf) != 0)
+        if (StatxRaw(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf) != 0)
         {
-            return Marshal.GetLastPInvokeError() == Errno.ENOENT ? 0 : throw LastError("statx", path);
+            throw LastError("statx", path);
         }
 
-        return (int)*(uint*)(buf + StatxNlinkOffset);
+        static long Nanos(byte* ts) => (*(long*)ts * 1_000_000_000L) + *(uint*)(ts + 8);
+        return new FileStamp(
+            ((ulong)*(uint*)(buf + StatxDevMajorOffset) << 32) | *(uint*)(buf + StatxDevMinorOffset),
+            *(ulong*)(buf + StatxInoOffset),
+            Nanos(buf + StatxMtimeOffset),
+            Nanos(buf + StatxCtimeOffset),
+            *(ushort*)(buf + StatxModeOffset));
     }
 
     [LibraryImport(Libraries.Libc, EntryPoint = "fstatfs", SetLastError = true)]
@@ -64,3 +78,6 @@ internal static partial class Interop
         return *(long*)buf;
     }
 }
+
+/// <summary>A file's identity and change times from statx(2); <see cref="Mode"/> holds the type bits too.</summary>
+public readonly record struct FileStamp(ulong Dev, ulong Ino, long MtimeNs, long CtimeNs, int Mode);

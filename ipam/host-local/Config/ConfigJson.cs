@@ -39,6 +39,8 @@ internal sealed class IpamJson
 
     public string? DataDir { get; set; }
 
+    public string? IndexDir { get; set; }
+
     public string? ResolvConf { get; set; }
 
     public List<List<RangeJson>>? Ranges { get; set; }

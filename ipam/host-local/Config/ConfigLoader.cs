@@ -97,6 +97,7 @@ internal static class ConfigLoader
             Ranges = sets,
             Routes = ipam.Routes?.Select(ToRoute).ToList(),
             DataDir = dataDir,
+            IndexDir = string.IsNullOrEmpty(ipam.IndexDir) ? IpamConfig.DefaultIndexDir : ipam.IndexDir,
             ResolvConf = string.IsNullOrEmpty(ipam.ResolvConf) ? null : ipam.ResolvConf,
             RequestedIps = requested,
             PrevResult = net.PrevResult,

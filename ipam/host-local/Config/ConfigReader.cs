@@ -63,6 +63,7 @@ internal static class ConfigReader
                 case "gateway": ipam.Gateway = Str(ref r, key) ?? ipam.Gateway; break;
                 case "routes": ipam.Routes = List(ref r, key, Route); break;
                 case "datadir": ipam.DataDir = Str(ref r, key) ?? ipam.DataDir; break;
+                case "indexdir": ipam.IndexDir = Str(ref r, key) ?? ipam.IndexDir; break;
                 case "resolvconf": ipam.ResolvConf = Str(ref r, key) ?? ipam.ResolvConf; break;
                 case "ranges": ipam.Ranges = RangeSets(ref r, key); break;
                 case "rangefromfile": ipam.RangeFromFile = Str(ref r, key) ?? ipam.RangeFromFile; break;

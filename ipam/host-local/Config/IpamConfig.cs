@@ -9,6 +9,8 @@ internal sealed class IpamConfig
 {
     public const string DefaultDataDir = "/var/lib/cni/networks";
 
+    public const string DefaultIndexDir = "/run/cni/host-local";
+
     public required string Name { get; init; }
 
     /// <summary>The config's cniVersion as written (may be empty).</summary>
@@ -20,6 +22,9 @@ internal sealed class IpamConfig
     public List<Route>? Routes { get; init; }
 
     public string DataDir { get; init; } = DefaultDataDir;
+
+    /// <summary>Where the by-attachment index lives (ours only; tmpfs, gone after a reboot as attachments are).</summary>
+    public string IndexDir { get; init; } = DefaultIndexDir;
 
     public string? ResolvConf { get; init; }
 

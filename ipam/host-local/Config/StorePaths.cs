@@ -1,3 +1,5 @@
+using System.Globalization;
+using CniPlugins.HostLocal.Disk;
 using CniPlugins.Types;
 
 namespace CniPlugins.HostLocal.Config;
@@ -22,4 +24,14 @@ internal static class StorePaths
     }
 
     public static string NetworkDir(string dataDir, string network) => Path.Join(dataDir, network);
+
+    /// <summary>
+    /// The network's index directory under <paramref name="indexDir"/>: <c>&lt;hash of the absolute dataDir&gt;-&lt;network&gt;</c>,
+    /// since two dataDirs may hold networks of the same name.
+    /// </summary>
+    public static string IndexDir(string indexDir, string dataDir, string network)
+    {
+        string absolute = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir));
+        return Path.Join(indexDir, Fnv64.Hash(absolute).ToString("x16", CultureInfo.InvariantCulture) + "-" + network);
+    }
 }

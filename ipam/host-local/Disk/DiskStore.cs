@@ -1,18 +1,24 @@
 using System.Net;
-using System.Text;
 using CniPlugins.Fs;
 using CniPlugins.HostLocal.Backend;
+using CniPlugins.HostLocal.Config;
 using CniPlugins.Ip;
+using CniPlugins.Types;
 
 namespace CniPlugins.HostLocal.Disk;
 
 /// <summary>
 /// The reference's on-disk store, byte for byte: <c>&lt;dataDir&gt;/&lt;network&gt;/&lt;ip&gt;</c> holding
-/// <c>"&lt;containerID&gt;\r\n&lt;ifname&gt;"</c> (0644), <c>last_reserved_ip.&lt;rangeIndex&gt;</c>, and the <c>lock</c> file
-/// flock'ed for as long as the store is open — one whole verb. Three things differ, none visible to the reference:
-/// a reservation is written to a scratch file and hard-linked to its address name, so it appears whole or not at
-/// all; lookups by container go through <see cref="ContainerIndex"/> instead of reading every file; and dropped
-/// files are kept as <see cref="SpareFiles"/> for the next reservation to reuse.
+/// <c>"&lt;containerID&gt;\r\n&lt;ifname&gt;"</c> (0644), <c>last_reserved_ip.&lt;rangeIndex&gt;</c> (0644), and the
+/// <c>lock</c> file (0750) flock'ed for as long as the store is open — one whole verb. Nothing else of ours is
+/// ever left in the directory. Two things differ, neither visible to the reference: a reservation is written as
+/// an unnamed file and linked to its address name, so it appears whole or not at all; and lookups by attachment
+/// go through <see cref="AttachmentIndex"/>, kept outside the dataDir, instead of reading every file.
+/// <para>
+/// No symbolic link in the directory is ever followed: a link at an address name is taken (its name is used)
+/// but never read or written; a link at <c>last_reserved_ip.N</c> is replaced by a regular file; a link at
+/// <c>lock</c> is an error, since another implementation would lock its target and we would not exclude it.
+/// </para>
 /// </summary>
 internal sealed class DiskStore : IStore, IDisposable
 {
@@ -21,46 +27,53 @@ internal sealed class DiskStore : IStore, IDisposable
     public const string LineBreak = "\r\n";
 
     /// <summary>
-    /// Scratch name for a reservation being written. Every writer holds the lock, so one fixed name suffices and a
-    /// leftover is always from a killed run. Not an address, so neither implementation takes it for a reservation.
+    /// Where a reservation is written aside on filesystems without O_TMPFILE (elsewhere nothing is ever named so).
+    /// Every writer holds the lock, so one fixed name suffices and a leftover is always from a killed run; not an
+    /// address, so neither implementation takes it for a reservation.
     /// </summary>
     public const string ScratchFileName = ".reserve.tmp";
 
-    private const UnixFileMode FileMode0644 =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    /// <summary>The directory left in the dataDir by versions that kept their index there; removed on first use.</summary>
+    public const string LegacyIndexName = ".host-local-index";
 
-    private const UnixFileMode DirMode0755 = FileMode0644 | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const int FileMode0644 = 0b110_100_100;
+    private const UnixFileMode DirMode0755 = (UnixFileMode)0b111_101_101;
 
     private readonly FileLock _lock;
-    private readonly ContainerIndex _index;
-    private readonly SpareFiles _spares;
+    private readonly StoreDirectory _dir;
+    private readonly AttachmentIndex _index;
+    private (string Content, NewFile File)? _pending;
 
-    private DiskStore(string dir, FileLock fileLock, ContainerIndex index, SpareFiles spares)
+    private DiskStore(FileLock fileLock, StoreDirectory dir, AttachmentIndex index)
     {
-        Dir = dir;
         _lock = fileLock;
+        _dir = dir;
         _index = index;
-        _spares = spares;
     }
 
     /// <summary>The network's directory.</summary>
-    public string Dir { get; }
+    public string Dir => _dir.Path;
 
-    /// <summary>Creates the network directory if needed and takes its lock (blocking).</summary>
-    public static DiskStore Open(string network, string dataDir)
+    /// <summary>True when lookups use the index this run (false: the store is scanned).</summary>
+    public bool Indexed => _index.Enabled;
+
+    /// <summary>Creates the network directory if needed, takes its lock (blocking) and opens the index.</summary>
+    public static DiskStore Open(string network, string dataDir, string indexDir)
     {
-        string dir = Path.Join(dataDir, network);
-        Directory.CreateDirectory(dir, DirMode0755);
-        var fileLock = FileLock.Acquire(Path.Join(dir, LockFileName), 0b111_101_000); // 0750, as go-filemutex
+        string path = StorePaths.NetworkDir(dataDir, network);
+        Directory.CreateDirectory(path, DirMode0755);
+        var fileLock = FileLock.Acquire(Path.Join(path, LockFileName), 0b111_101_000); // 0750, as go-filemutex
+        StoreDirectory? dir = null;
         try
         {
-            string indexDir = Path.Join(dataDir, ContainerIndex.RootName, network);
-            var spares = new SpareFiles(indexDir);
-            var index = ContainerIndex.Open(indexDir, dir, spares, () => Scan(dir));
-            return new DiskStore(dir, fileLock, index, spares);
+            RemoveLegacyIndex(dataDir);
+            dir = StoreDirectory.Open(path);
+            var index = AttachmentIndex.Open(StorePaths.IndexDir(indexDir, dataDir, network), dir, IsAddressName);
+            return new DiskStore(fileLock, dir, index);
         }
         catch
         {
+            dir?.Dispose();
             fileLock.Dispose();
             throw;
         }
@@ -70,119 +83,125 @@ internal sealed class DiskStore : IStore, IDisposable
 
     public bool Reserve(string id, string ifName, IPAddress ip, int rangeId)
     {
-        string scratch = Path.Join(Dir, ScratchFileName);
+        string name = GoIp.Format(ip);
         string content = Content(id, ifName);
-
-        _index.MarkChanged();
-        WriteScratch(scratch, content);
-        if (!FileNames.TryLink(scratch, PathOf(ip)))
+        try
         {
-            _spares.Drop(scratch);
-            return false;
+            // One unnamed file is offered to each candidate address in turn until a name is free.
+            if (_pending is not { } pending || pending.Content != content)
+            {
+                _pending?.File.Dispose();
+                _pending = null;
+                pending = (content, _dir.Prepare(content, FileMode0644, ScratchFileName));
+                _pending = pending;
+            }
+
+            if (!pending.File.TryLinkAs(name))
+            {
+                return false;
+            }
+
+            ulong ino = pending.File.Ino;
+            pending.File.Dispose();
+            _pending = null;
+            _index.Added(name, ino, content);
+            _dir.Rewrite(LastIpFilePrefix + rangeId, name, FileMode0644);
+            return true;
         }
-
-        File.Delete(scratch);
-        _index.Add(content, ip);
-        SmallFile.Rewrite(Path.Join(Dir, LastIpFilePrefix + rangeId), GoIp.Format(ip));
-        return true;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("reserve", name, e);
+        }
     }
 
-    public IPAddress? LastReservedIp(int rangeId)
-    {
-        return GoIp.TryParse(SmallFile.TryRead(Path.Join(Dir, LastIpFilePrefix + rangeId)), out var ip) ? ip : null;
-    }
+    public IPAddress? LastReservedIp(int rangeId) =>
+        GoIp.TryParse(_dir.TryRead(LastIpFilePrefix + rangeId), out var ip) ? ip : null;
 
     public IReadOnlyList<IPAddress> GetById(string id, string ifName)
     {
-        var ips = Held(Content(id, ifName));
-        ips.AddRange(Held(id.Trim()));
+        var ips = Held(Content(id, ifName)).Select(h => h.Ip).ToList();
+        ips.AddRange(Held(id.Trim()).Select(h => h.Ip));
         return ips;
     }
 
     public void Release(IPAddress ip)
     {
-        _index.MarkChanged();
-        string? content = ReadReservation(ip);
-        _spares.Drop(PathOf(ip));
-        if (content is not null)
-        {
-            _index.Remove(content, ip);
-        }
+        string name = GoIp.Format(ip);
+        string? content = _dir.TryRead(name, out ulong ino)?.Trim();
+        Drop(name, ino, content);
     }
 
     public IReadOnlyList<IPAddress> ReleaseById(string id, string ifName)
     {
         string key = Content(id, ifName);
-        var ips = Held(key);
-        if (ips.Count == 0)
+        var held = Held(key);
+        if (held.Count == 0)
         {
             // Files written by old versions of the reference hold only the container ID.
             key = id.Trim();
-            ips = Held(key);
+            held = Held(key);
         }
 
-        foreach (var ip in ips)
+        foreach (var (ip, ino) in held)
         {
-            _spares.Drop(PathOf(ip));
-            _index.Remove(key, ip);
+            Drop(GoIp.Format(ip), ino, key);
+        }
+
+        return held.Select(h => h.Ip).ToList();
+    }
+
+    public bool IsReservedFor(IPAddress ip, string id, string ifName) =>
+        _dir.TryRead(GoIp.Format(ip))?.Trim() is { } content && (content == Content(id, ifName) || content == id.Trim());
+
+    /// <summary>Every reservation (file named by an address) with its trimmed content; for GC.</summary>
+    public List<(IPAddress Ip, string Content)> All()
+    {
+        var all = new List<(IPAddress, string)>();
+        foreach (var ip in ReservedAddresses())
+        {
+            if (_dir.TryRead(GoIp.Format(ip)) is { } text)
+            {
+                all.Add((ip, text.Trim()));
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>The addresses reserved, from names alone (no file is read).</summary>
+    public List<IPAddress> ReservedAddresses()
+    {
+        var ips = new List<IPAddress>();
+        foreach (var entry in _dir.Entries())
+        {
+            if (AttachmentIndex.LooksLikeAddress(entry.Name) && ParseName(System.Text.Encoding.UTF8.GetString(entry.Name)) is { } ip)
+            {
+                ips.Add(ip);
+            }
         }
 
         return ips;
     }
 
-    public bool IsReservedFor(IPAddress ip, string id, string ifName) =>
-        ReadReservation(ip) is { } content && (content == Content(id, ifName) || content == id.Trim());
-
-    /// <summary>Every reservation (file named by an address) with its trimmed content; for GC and STATUS.</summary>
-    public IEnumerable<(IPAddress Ip, string Content)> All() => Scan(Dir);
-
-    /// <summary>The addresses reserved, from names alone (no file is read).</summary>
-    public IEnumerable<IPAddress> ReservedAddresses()
-    {
-        foreach (string path in Directory.EnumerateFiles(Dir))
-        {
-            if (ParseName(Path.GetFileName(path)) is { } ip)
-            {
-                yield return ip;
-            }
-        }
-    }
-
     /// <summary>GC: removes a reservation found by <see cref="All"/>.</summary>
-    public void Remove(IPAddress ip)
-    {
-        _index.MarkChanged();
-        _spares.Drop(PathOf(ip));
-    }
+    public void Remove(IPAddress ip) => Release(ip);
 
-    /// <summary>GC: removes a scratch file a killed run left behind.</summary>
-    public void RemoveScratch()
-    {
-        _index.MarkChanged();
-        File.Delete(Path.Join(Dir, ScratchFileName));
-    }
+    /// <summary>GC: removes a scratch file a killed run left behind (where the filesystem lacks O_TMPFILE).</summary>
+    public void RemoveScratch() => _dir.Remove(ScratchFileName);
 
-    /// <summary>Rebuilds the container index from the files (after GC changed many).</summary>
-    public void Reindex() => _index.Rebuild(Scan(Dir));
-
-    /// <summary>Proves the directory takes new files now (STATUS); throws the I/O error if not.</summary>
-    public void ProbeWritable()
-    {
-        _index.MarkChanged();
-        string scratch = Path.Join(Dir, ScratchFileName);
-        File.Delete(scratch);
-        WriteNew(scratch, "");
-        File.Delete(scratch);
-    }
+    /// <summary>Proves the directory takes new files now (STATUS), leaving nothing behind; throws the I/O error if not.</summary>
+    public void ProbeWritable() => _dir.ProbeWritable(ScratchFileName);
 
     public void Dispose()
     {
         try
         {
+            _pending?.File.Dispose();
             _index.Commit();
         }
         finally
         {
+            _dir.Dispose();
             _lock.Dispose();
         }
     }
@@ -193,74 +212,66 @@ internal sealed class DiskStore : IStore, IDisposable
             ? ip
             : null;
 
-    private string PathOf(IPAddress ip) => Path.Join(Dir, GoIp.Format(ip));
+    private static bool IsAddressName(string name) => ParseName(name) is not null;
 
-    /// <summary>The index's candidates for <paramref name="key"/>, kept only if their file still says so.</summary>
-    private List<IPAddress> Held(string key)
+    /// <summary>
+    /// Removes what an older version kept in the dataDir: its index, and in it the files DELs had dropped, which
+    /// still held the IDs of deleted containers. Another network's run may be doing the same: absence is fine.
+    /// </summary>
+    private static void RemoveLegacyIndex(string dataDir)
     {
-        var held = new List<IPAddress>();
-        foreach (var ip in _index.Lookup(key))
+        var legacy = new DirectoryInfo(Path.Join(dataDir, LegacyIndexName));
+        try
         {
-            if (ReadReservation(ip) == key)
+            if (legacy.LinkTarget is not null)
             {
-                held.Add(ip);
+                legacy.Delete();
+            }
+            else if (legacy.Exists)
+            {
+                legacy.Delete(recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next run; it is nothing the store's correctness depends on.
+        }
+    }
+
+    private void Drop(string name, ulong ino, string? content)
+    {
+        try
+        {
+            if (_dir.Remove(name))
+            {
+                _index.Removed(name, ino, content);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("release", name, e);
+        }
+    }
+
+    /// <summary>The addresses (with inode numbers) whose file holds exactly <paramref name="key"/>, confirmed by reading each.</summary>
+    private List<(IPAddress Ip, ulong Ino)> Held(string key)
+    {
+        var held = new List<(IPAddress, ulong)>();
+        IEnumerable<string> candidates = _index.Lookup(key) ?? ReservedAddresses().Select(GoIp.Format);
+        foreach (string name in candidates)
+        {
+            if (ParseName(name) is { } ip && _dir.TryRead(name, out ulong ino)?.Trim() == key)
+            {
+                held.Add((ip, ino));
             }
         }
 
         return held;
     }
 
-    private string? ReadReservation(IPAddress ip) => SmallFile.TryRead(PathOf(ip))?.Trim();
-
-    private static IEnumerable<(IPAddress Ip, string Content)> Scan(string dir)
+    private CniException Failure(string operation, string name, Exception e)
     {
-        foreach (string path in Directory.EnumerateFiles(dir))
-        {
-            if (ParseName(Path.GetFileName(path)) is not { } ip)
-            {
-                continue;
-            }
-
-            if (SmallFile.TryRead(path) is not { } text)
-            {
-                continue;
-            }
-
-            yield return (ip, text.Trim());
-        }
-    }
-
-    /// <summary>
-    /// Leaves <paramref name="scratch"/> as the only name of a file holding <paramref name="content"/>, on a kept
-    /// inode when there is one. A run killed between link and unlink leaves the scratch name on a live
-    /// reservation as a second name: such a file is never written through, only unlinked.
-    /// </summary>
-    private void WriteScratch(string scratch, string content)
-    {
-        int links = FileNames.LinkCount(scratch);
-        if (links == 0 && _spares.TryTake(scratch))
-        {
-            links = FileNames.LinkCount(scratch);
-        }
-
-        if (links == 1)
-        {
-            SmallFile.Rewrite(scratch, content);
-            return;
-        }
-
-        File.Delete(scratch);
-        WriteNew(scratch, content);
-    }
-
-    private static void WriteNew(string path, string content)
-    {
-        using var f = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = FileMode0644,
-        });
-        f.Write(Encoding.UTF8.GetBytes(content));
+        string reason = e is SystemCallException s ? s.Reason : e.Message;
+        return new CniException(ErrorCode.IoFailure, $"failed to {operation} {name} in {Dir}: {reason}", e.Message);
     }
 }
