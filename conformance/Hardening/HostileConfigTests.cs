@@ -59,7 +59,7 @@ public sealed class HostileConfigTests
         string dataDir = Directory.CreateTempSubdirectory("cnit-hostile-").FullName;
         try
         {
-            string conf = $$$"""{"cniVersion":"1.0.0","name":"ok","type":"{{{plugin}}}","master":"lo","NAME":"{{{Injection}}}","ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"{{{dataDir}}}"}}""";
+            string conf = $$$"""{"cniVersion":"1.0.0","name":"ok","type":"{{{plugin}}}","master":"lo","NAME":"{{{Injection}}}","ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"{{{dataDir}}}","indexDir":"{{{dataDir}}}/.index"}}""";
             var a = Plugin.Exec(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path), conf);
             Assert.True(a.ErrorCode == 7, $"{plugin}: {a}");
             Assert.Empty(Directory.GetFileSystemEntries(dataDir));

@@ -33,7 +33,7 @@ public sealed class HostileNetnsTests : IDisposable
     {
         string path = Make(kind);
         string dataDir = Path.Join(_dir, "data");
-        string conf = $$$"""{"cniVersion":"1.0.0","name":"hostile","type":"{{{plugin}}}","bridge":"cnitfifo0","master":"lo","ipam":{"type":"host-local","subnet":"10.78.0.0/24","dataDir":"{{{dataDir}}}"}}""";
+        string conf = $$$"""{"cniVersion":"1.0.0","name":"hostile","type":"{{{plugin}}}","bridge":"cnitfifo0","master":"lo","ipam":{"type":"host-local","subnet":"10.78.0.0/24","dataDir":"{{{dataDir}}}","indexDir":"{{{dataDir}}}/.index"}}""";
         using var host = new TestNetns("host");
         foreach (string command in new[] { "ADD", "CHECK", "DEL" })
         {
