@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CniPlugins.Conformance.Bridge;
 using CniPlugins.Conformance.Infrastructure;
 using Xunit;
@@ -110,30 +109,15 @@ public sealed class HostileConfigTests
 
     private static CniOutcome ExecBytes(string binary, CniCall call, byte[] stdin)
     {
-        // The harness writes stdin as text; these bytes must reach the plugin unchanged.
-        var psi = new ProcessStartInfo(binary)
+        var env = new Dictionary<string, string>
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["CNI_COMMAND"] = call.Command,
+            ["CNI_CONTAINERID"] = call.ContainerId!,
+            ["CNI_NETNS"] = call.Netns!,
+            ["CNI_IFNAME"] = call.IfName!,
+            ["CNI_PATH"] = Path.GetDirectoryName(binary)!,
         };
-        psi.Environment["CNI_COMMAND"] = call.Command;
-        psi.Environment["CNI_CONTAINERID"] = call.ContainerId;
-        psi.Environment["CNI_NETNS"] = call.Netns;
-        psi.Environment["CNI_IFNAME"] = call.IfName;
-        psi.Environment["CNI_PATH"] = Path.GetDirectoryName(binary);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardInput.BaseStream.Write(stdin);
-        p.StandardInput.Close();
-        if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            p.Kill();
-            throw new TimeoutException($"{binary} did not finish");
-        }
-
-        return new CniOutcome(p.ExitCode, stdout.Result, stderr.Result);
+        var o = Shell.Run(binary, [], stdin, env);
+        return new CniOutcome(o.ExitCode, o.Stdout, o.Stderr);
     }
 }

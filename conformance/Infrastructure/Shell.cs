@@ -19,6 +19,11 @@ public static class Shell
     }
 
     public static Output Run(string file, IEnumerable<string> args, string? stdin = null,
+        IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null) =>
+        Run(file, args, stdin is null ? null : System.Text.Encoding.UTF8.GetBytes(stdin), env, timeout);
+
+    /// <summary>The same with stdin as bytes, which reach the program unchanged (UTF-8 or not).</summary>
+    public static Output Run(string file, IEnumerable<string> args, byte[]? stdin,
         IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null)
     {
         var psi = new ProcessStartInfo(file)
@@ -46,7 +51,7 @@ public static class Shell
         var stderr = p.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
-            p.StandardInput.Write(stdin);
+            p.StandardInput.BaseStream.Write(stdin);
         }
 
         p.StandardInput.Close();
