@@ -21,7 +21,7 @@ trap cleanup EXIT
 
 # conf <side> <dataDir>: a gateway bridge with masquerading off (the firewall is measured apart from linking).
 conf() {
-  printf '{"cniVersion":"1.0.0","name":"bench","type":"bridge","bridge":"bench0","isGateway":true,"ipam":{"type":"host-local","ranges":[[{"subnet":"10.66.0.0/16"}]],"dataDir":"%s"}}' "$2"
+  printf '{"cniVersion":"1.0.0","name":"bench","type":"bridge","bridge":"bench0","isGateway":true,"ipam":{"type":"host-local","ranges":[[{"subnet":"10.66.0.0/16"}]],"dataDir":"%s","indexDir":"%s.index"}}' "$2" "$2"
 }
 
 for side in ours ref; do

@@ -30,6 +30,7 @@ conf=$(cat <<JSON
   "ipam": {
     "type": "host-local",
     "dataDir": "$data",
+    "indexDir": "$data/.index",
     "ranges": [[{"subnet": "10.99.0.0/24"}]],
     "routes": [{"dst": "0.0.0.0/0"}]
   }
