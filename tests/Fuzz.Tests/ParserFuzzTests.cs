@@ -85,6 +85,44 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Host_local_config_reader_loads_or_refuses_with_a_cni_error()
+    {
+        // The reader is internal to the plugin; looked up by name like the verbs (see PluginDriver).
+        var load = Assembly.Load("host-local").GetType("CniPlugins.HostLocal.Config.ConfigLoader", throwOnError: true)!
+            .GetMethod("Load", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static, [typeof(byte[]), typeof(string)])
+            ?? throw new MissingMethodException("ConfigLoader.Load(byte[], string)");
+        var findings = new Findings("HostLocalConfig");
+        var rng = FuzzSettings.Rng("HostLocalConfig");
+        var seeds = Corpus.Configs.Select(c => c.Bytes).ToList();
+        var args = Corpus.CniArgs;
+        var mutator = new Mutator(rng, seeds);
+        while (findings.More())
+        {
+            byte[] input = mutator.Mutate(seeds[rng.Next(seeds.Count)]);
+            string cniArgs = rng.Next(3) == 0 ? args[rng.Next(args.Count)] : "";
+            try
+            {
+                _ = load.Invoke(null, [input, cniArgs]);
+                findings.Ran("ok");
+            }
+            catch (TargetInvocationException t) when (t.InnerException is CniException e && e.Code != ErrorCode.Internal && e.Message.Length > 0)
+            {
+                findings.Ran($"error {e.Code}");
+            }
+            catch (TargetInvocationException t)
+            {
+                var e = t.InnerException ?? t;
+                findings.Ran("crash");
+                string cls = e is CniException c ? $"999 {c.Message}" : $"999 {e.GetType().FullName}: {string.Join(' ', e.Message.Split(' ').Take(4))}";
+                findings.Crash(cls, input, $"CNI_ARGS={cniArgs} ");
+            }
+        }
+
+        findings.Print(output);
+        Assert.Empty(findings.CrashClasses);
+    }
+
+    [Fact]
     public void Netlink_replies_parse_or_refuse_with_invalid_data()
     {
         var findings = new Findings("Netlink");
