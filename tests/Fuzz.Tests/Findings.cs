@@ -20,11 +20,29 @@ internal static class FuzzKnownBugs
     /// </summary>
     public const bool LoneSurrogateGives999 = true;
 
-    /// <summary>A result whose ips[] entry has no "address" throws NullReferenceException when converted (seen 1.1.0 to 0.2.0, 0.4.0 to 0.3.1).</summary>
+    /// <summary>
+    /// A result whose ips[] entry has no "address" throws NullReferenceException: when converted (seen 1.1.0 to
+    /// 0.2.0, 0.4.0 to 0.3.1), and as prevResult of host-local CHECK (999 instead of a decoding or config error).
+    /// </summary>
     public const bool ResultWithoutAddressNre = true;
+
+    /// <summary>True when the input's prevResult has an ips[] entry without "address".</summary>
+    public static bool HasPrevIpWithoutAddress(byte[] input)
+    {
+        try
+        {
+            var ips = System.Text.Json.Nodes.JsonNode.Parse(input)?["prevResult"]?["ips"]?.AsArray();
+            return ips?.Any(ip => ip is System.Text.Json.Nodes.JsonObject o && o["address"] is null) == true;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     public static bool IsKnown(string crashClass, byte[] input) =>
         (ResultWithoutAddressNre && crashClass.StartsWith("result without address", StringComparison.Ordinal)) ||
+        (ResultWithoutAddressNre && crashClass.StartsWith("999 System.NullReferenceException", StringComparison.Ordinal) && HasPrevIpWithoutAddress(input)) ||
         (InvalidUtf8Gives999 && crashClass.StartsWith("999", StringComparison.Ordinal) && !IsUtf8(input)) ||
         (LoneSurrogateGives999 && crashClass.Contains("UTF-16", StringComparison.Ordinal));
 

@@ -12,7 +12,7 @@ internal static class FuzzSettings
 
     public static readonly int Seed = Int("CNI_FUZZ_SEED", DefaultSeed);
 
-    public static readonly int Iterations = Int("CNI_FUZZ_ITERATIONS", 3000);
+    public static readonly int Iterations = Int("CNI_FUZZ_ITERATIONS", 20000);
 
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(Int("CNI_FUZZ_SECONDS", 5));
 
