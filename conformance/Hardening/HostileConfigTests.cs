@@ -86,6 +86,39 @@ public sealed class HostileConfigTests
         Assert.DoesNotContain("state UP", ctr.Ip("link", "show", "lo").Stdout);
     }
 
+    [Theory]
+    [MemberData(nameof(Plugins))]
+    public void An_escaped_lone_surrogate_is_a_decoding_error(string plugin)
+    {
+        using var ctr = new TestNetns("ctr", loopbackUp: false);
+        foreach (string conf in new[]
+        {
+            """{"cniVersion":"1.0.0","name":"\ud800","type":"x"}""",
+            """{"cniVersion":"1.0.0","name":"ok","type":"\udc00","ipam":{"type":"host-local","subnet":"\ud800"}}""",
+        })
+        {
+            var a = Plugin.Exec(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path), conf);
+            Assert.True(a.ErrorCode == 6, $"{plugin} {conf}: {a}");
+        }
+    }
+
+    [Fact]
+    public void A_prevResult_address_that_is_missing_is_a_decoding_error()
+    {
+        using var ctr = new TestNetns("ctr");
+        string dataDir = Directory.CreateTempSubdirectory("cnit-hostile-").FullName;
+        try
+        {
+            string conf = $$$"""{"cniVersion":"1.0.0","name":"ok","type":"host-local","ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"{{{dataDir}}}","indexDir":"{{{dataDir}}}/.index"},"prevResult":{"cniVersion":"1.0.0","ips":[{"interface":0}]}}""";
+            var a = Plugin.Exec(Paths.Ours("host-local"), CniCall.Add("c1", ctr.Path).As("CHECK"), conf);
+            Assert.True(a.ErrorCode == 6, a.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Null_for_a_typed_key_keeps_its_default_as_in_the_reference()
     {

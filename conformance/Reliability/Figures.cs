@@ -15,13 +15,8 @@ internal sealed class Figures(ITestOutputHelper output, string test)
     public void Note(string line) => output.WriteLine($"[{test}] {line}");
 
     /// <summary>Prints the figures; call it before the final assertions so a failing run shows them too.</summary>
-    public void Print(IReadOnlyCollection<string> leaks, ReliabilityLab? lab = null)
+    public void Print(IReadOnlyCollection<string> leaks)
     {
-        foreach (string tolerated in lab is null ? [] : Leaks.Store(lab.DataDir).KnownBugLeftovers)
-        {
-            output.WriteLine($"[{test}] tolerated while open ({KnownBugs.HostLocalIndexInDataDirText}): {tolerated}");
-        }
-
         string counts = string.Join(", ", _counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
         output.WriteLine($"[{test}] {counts}; leaks found {leaks.Count}");
         foreach (string leak in leaks)

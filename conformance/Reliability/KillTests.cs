@@ -56,7 +56,7 @@ public sealed class KillTests(ITestOutputHelper output)
 
         fig.Add("DEL retries", lab.RuntimeDel(v.Binary, bystander.Call, ReliabilityLab.WithPrev(v.Conf, bystander.Result)));
         problems.AddRange(Leaks.Final(lab, v.IsBridge));
-        fig.Print(problems, lab);
+        fig.Print(problems);
         Assert.Empty(problems);
         Assert.True(fig["ADDs killed"] > 0, "no kill landed inside an ADD: the kill window is wrong");
     }
@@ -118,7 +118,7 @@ public sealed class KillTests(ITestOutputHelper output)
 
         fig.Add("DEL retries", lab.RuntimeDel(v.Binary, bystander.Call, ReliabilityLab.WithPrev(v.Conf, bystander.Result)));
         problems.AddRange(Leaks.Final(lab, v.IsBridge));
-        fig.Print(problems, lab);
+        fig.Print(problems);
         Assert.Empty(problems);
         Assert.True(fig["DELs killed"] > 0, "no kill landed inside a DEL: the kill window is wrong");
     }

@@ -15,7 +15,7 @@ namespace CniPlugins.Conformance.Reliability;
 /// `masq_checks` chain and the three fixed rules of `postrouting` (two multicast returns and `goto masq_checks`).
 /// Any other rule or any other regular chain (CNI-*, CNI-ISOLATION-*, cni-br-iface-*) is a leak.</item>
 /// <item>dataDir: only the reference's names, `&lt;dataDir&gt;/&lt;network&gt;/{lock, last_reserved_ip.N,
-/// &lt;ip&gt;}`; each &lt;ip&gt; is a reservation. Anything else is a leak (see <see cref="KnownBugs"/>).</item>
+/// &lt;ip&gt;}`; each &lt;ip&gt; is a reservation. Anything else is a leak.</item>
 /// <item>No process left running in the host namespace.</item>
 /// </list>
 /// </summary>
@@ -79,21 +79,17 @@ internal static partial class Leaks
         JsonNode.Parse(host.Exec("nft", "-j", "list", "ruleset").EnsureSuccess("nft list ruleset").Stdout)!["nftables"]!.AsArray();
 
     /// <summary>What host-local holds: reservations (address → owner) and names that are not the reference's.</summary>
-    public sealed record StoreState(SortedDictionary<string, string> Reservations, List<string> Leftovers, List<string> KnownBugLeftovers);
+    public sealed record StoreState(SortedDictionary<string, string> Reservations, List<string> Leftovers);
 
     public static StoreState Store(string dataDir)
     {
         var reservations = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var leftovers = new List<string>();
-        var known = new List<string>();
-        void Foreign(string path, bool knownBug)
-        {
-            (knownBug && KnownBugs.HostLocalIndexInDataDir ? known : leftovers).Add(Path.GetRelativePath(dataDir, path));
-        }
+        void Foreign(string path) => leftovers.Add(Path.GetRelativePath(dataDir, path));
 
         if (!Directory.Exists(dataDir))
         {
-            return new StoreState(reservations, leftovers, known);
+            return new StoreState(reservations, leftovers);
         }
 
         foreach (string entry in Directory.EnumerateFileSystemEntries(dataDir))
@@ -101,7 +97,7 @@ internal static partial class Leaks
             string name = Path.GetFileName(entry);
             if (!Directory.Exists(entry) || name.StartsWith('.'))
             {
-                Foreign(entry, name == ".host-local-index");
+                Foreign(entry);
                 continue;
             }
 
@@ -110,7 +106,7 @@ internal static partial class Leaks
                 string file = Path.GetFileName(f);
                 if (Directory.Exists(f))
                 {
-                    Foreign(f, false);
+                    Foreign(f);
                 }
                 else if (file == "lock" || LastReserved().IsMatch(file))
                 {
@@ -122,12 +118,12 @@ internal static partial class Leaks
                 }
                 else
                 {
-                    Foreign(f, file == ".reserve.tmp");
+                    Foreign(f);
                 }
             }
         }
 
-        return new StoreState(reservations, leftovers, known);
+        return new StoreState(reservations, leftovers);
     }
 
     /// <summary>Pids of the processes whose network namespace is the host namespace.</summary>

@@ -99,7 +99,7 @@ public sealed class PartialStateTests(ITestOutputHelper output)
 
         fig.Add("DEL retries", lab.RuntimeDel(v.Binary, bystander.Call, ReliabilityLab.WithPrev(v.Conf, bystander.Result)));
         problems.AddRange(Leaks.Final(lab, withBridge: true));
-        fig.Print(problems, lab);
+        fig.Print(problems);
         Assert.Empty(problems);
     }
 

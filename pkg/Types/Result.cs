@@ -53,6 +53,8 @@ public sealed class IPConfig
     [JsonPropertyName("interface")]
     public int? Interface { get; set; }
 
+    // Required: an absent CIDR has no value to stand for, and would surface later as a null address.
+    [JsonRequired]
     [JsonPropertyName("address")]
     public CidrAddress Address { get; set; }
 
@@ -62,6 +64,8 @@ public sealed class IPConfig
 
 public sealed class Route
 {
+    // Required: an absent CIDR has no value to stand for, and would surface later as a null address.
+    [JsonRequired]
     [JsonPropertyName("dst")]
     public CidrAddress Dst { get; set; }
 

@@ -35,7 +35,7 @@ public static class ResultJson
             result.CniVersion = version;
             return result;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new CniException(ErrorCode.DecodingFailure, $"failed to parse result of version {version}: {e.Message}");
         }

@@ -20,8 +20,9 @@ internal static class ConfigLoader
         {
             net = ConfigReader.Read(stdin);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escape that UTF-16 cannot hold (a lone surrogate).
             throw new CniException(ErrorCode.DecodingFailure, $"failed to parse network configuration: {FirstSentence(e.Message)}");
         }
 
