@@ -21,23 +21,50 @@ public static class ResultJson
     {
         try
         {
+            Result result;
             if (CniVersion.IsLegacy020(version))
             {
-                return From020(JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result020)!);
+                var r = JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result020) ?? throw NullResult();
+                NoNullItems(r.Ip4?.Routes, "ip4.routes");
+                NoNullItems(r.Ip6?.Routes, "ip6.routes");
+                result = From020(r);
             }
-
-            if (CniVersion.Is04x(version))
+            else if (CniVersion.Is04x(version))
             {
-                return From04(JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result04)!);
+                var r = JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result04) ?? throw NullResult();
+                NoNullItems(r.Interfaces, "interfaces");
+                NoNullItems(r.Ips, "ips");
+                result = From04(r);
+            }
+            else
+            {
+                result = JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result) ?? throw NullResult();
+                result.CniVersion = version;
+                NoNullItems(result.Interfaces, "interfaces");
+                NoNullItems(result.Ips, "ips");
             }
 
-            var result = JsonSerializer.Deserialize(json, TypesJsonContext.Default.Result)!;
-            result.CniVersion = version;
+            NoNullItems(result.Routes, "routes");
+            NoNullItems(result.Dns?.Nameservers, "dns.nameservers");
+            NoNullItems(result.Dns?.Search, "dns.search");
+            NoNullItems(result.Dns?.Options, "dns.options");
             return result;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new CniException(ErrorCode.DecodingFailure, $"failed to parse result of version {version}: {e.Message}");
+        }
+    }
+
+    private static JsonException NullResult() => new("the result is null");
+
+    /// <summary>A list entry given as null is no entry a plugin can use: refused as malformed, not met later as a null.</summary>
+    private static void NoNullItems<T>(List<T>? items, string name)
+        where T : class
+    {
+        if (items?.Contains(null!) == true)
+        {
+            throw new JsonException($"{name} holds null");
         }
     }
 
