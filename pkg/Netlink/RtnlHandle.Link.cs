@@ -91,16 +91,14 @@ public sealed partial class RtnlHandle
     /// Equivalent to <c>ip link del {name}</c> when it exists; false when there was nothing to delete (also when it
     /// vanished between lookup and delete), which rollback and DEL both treat as done.
     /// </summary>
-    public bool TryLinkDelByName(string name)
-    {
-        if (TryGetLinkByName(name) is not { } link)
-        {
-            return false;
-        }
+    public bool TryLinkDelByName(string name) => TryGetLinkByName(name) is { } link && TryLinkDel(link.Index);
 
+    /// <summary><see cref="LinkDel"/>; false when the link was already gone.</summary>
+    public bool TryLinkDel(int index)
+    {
         try
         {
-            LinkDel(link.Index);
+            LinkDel(index);
             return true;
         }
         catch (NetlinkException e) when (e.IsNotFound)

@@ -66,7 +66,7 @@ public class NetConf
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}", inner: e);
         }
 
         ConfigHeader.RequireSame(stdin, conf.Name, conf.CniVersion);

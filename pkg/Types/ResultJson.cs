@@ -37,7 +37,7 @@ public static class ResultJson
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse result of version {version}: {e.Message}");
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse result of version {version}: {e.Message}", inner: e);
         }
     }
 

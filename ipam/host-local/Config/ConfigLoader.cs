@@ -22,7 +22,7 @@ internal static class ConfigLoader
         }
         catch (JsonException e)
         {
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse network configuration: {FirstSentence(e.Message)}");
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse network configuration: {FirstSentence(e.Message)}", inner: e);
         }
 
         ConfigHeader.RequireSame(stdin, net.Name, net.CniVersion);
@@ -66,7 +66,7 @@ internal static class ConfigLoader
             }
             catch (RangeException e)
             {
-                throw CniException.InvalidConfig($"invalid range set {i}: {e.Message}");
+                throw CniException.InvalidConfig($"invalid range set {i}: {e.Message}", inner: e);
             }
         }
 
@@ -171,11 +171,11 @@ internal static class ConfigLoader
         }
         catch (JsonException e)
         {
-            throw CniException.InvalidConfig($"err: {FirstSentence(e.Message)}, failed to parse rangeFromFile \"{path}\" as a Range");
+            throw CniException.InvalidConfig($"err: {FirstSentence(e.Message)}, failed to parse rangeFromFile \"{path}\" as a Range", inner: e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw CniException.InvalidConfig($"failed to read rangeFromFile \"{path}\": {e.Message}");
+            throw CniException.InvalidConfig($"failed to read rangeFromFile \"{path}\": {e.Message}", inner: e);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace CniPlugins.Sysctl;
+namespace CniPlugins.Sys;
 
 /// <summary>
 /// Reads and writes /proc/sys. Keys use slashes (<c>net/ipv4/conf/eth0/arp_notify</c>) so interface names with
