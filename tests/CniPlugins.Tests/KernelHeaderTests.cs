@@ -24,6 +24,16 @@ public sealed class KernelHeaderTests
     {
         ["Rtnl.NlMsgHdrLen"] = "NLMSG_HDRLEN",
         ["Interop.StatxNlinkOffset"] = "offsetof(struct statx, stx_nlink)",
+        ["Interop.StatxModeOffset"] = "offsetof(struct statx, stx_mode)",
+        ["Interop.StatxInoOffset"] = "offsetof(struct statx, stx_ino)",
+        ["Interop.StatxCtimeOffset"] = "offsetof(struct statx, stx_ctime)",
+        ["Interop.StatxMtimeOffset"] = "offsetof(struct statx, stx_mtime)",
+        ["Interop.StatxDevMajorOffset"] = "offsetof(struct statx, stx_dev_major)",
+        ["Interop.StatxDevMinorOffset"] = "offsetof(struct statx, stx_dev_minor)",
+        // getdents64(2) fills struct linux_dirent64, which glibc's struct dirent64 mirrors field for field.
+        ["Interop.DirentInoOffset"] = "offsetof(struct dirent64, d_ino)",
+        ["Interop.DirentReclenOffset"] = "offsetof(struct dirent64, d_reclen)",
+        ["Interop.DirentNameOffset"] = "offsetof(struct dirent64, d_name)",
         // The header spells it ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER), an int; it masks the 16-bit nla_type.
         ["Rtnl.NLA_TYPE_MASK"] = "(unsigned short)NLA_TYPE_MASK",
     };
@@ -51,6 +61,7 @@ public sealed class KernelHeaderTests
 
     private const string Includes = """
         #define _GNU_SOURCE
+        #include <dirent.h>
         #include <errno.h>
         #include <fcntl.h>
         #include <sched.h>
