@@ -9,8 +9,6 @@ public static class Sysctl
 {
     private const string Root = "/proc/sys/";
 
-    public static string Get(string key) => File.ReadAllText(Root + key).Trim();
-
     /// <summary>Writes <paramref name="value"/> unless it is already set (the read is cheaper than a write and keeps a read-only /proc usable).</summary>
     public static void Set(string key, string value)
     {
