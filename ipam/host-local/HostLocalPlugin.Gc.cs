@@ -76,7 +76,7 @@ public static partial class HostLocalPlugin
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CniException(ErrorCode.PluginNotAvailable, $"host-local: store \"{dir}\" is not writable: {e.Message}");
+            throw new CniException(ErrorCode.PluginNotAvailable, $"host-local: store \"{dir}\" is not writable: {e.Message}", inner: e);
         }
 
         using (store)

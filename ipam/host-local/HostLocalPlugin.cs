@@ -27,56 +27,40 @@ public static partial class HostLocalPlugin
 
         // Each requested address is used once, by the first range set that holds it (duplicates collapse).
         var requested = conf.RequestedIps.Distinct().ToList();
-        var reserved = new List<IPAddress>();
-        try
+
+        // Only what this call reserved is undone: an earlier ADD's addresses stay with their owner.
+        using var rollback = new Rollback("host-local");
+        for (int idx = 0; idx < conf.Ranges.Count; idx++)
         {
-            for (int idx = 0; idx < conf.Ranges.Count; idx++)
+            var set = conf.Ranges[idx];
+            var want = requested.FirstOrDefault(set.Contains);
+            if (want is not null)
             {
-                var set = conf.Ranges[idx];
-                var want = requested.FirstOrDefault(set.Contains);
-                if (want is not null)
-                {
-                    requested.Remove(want);
-                }
-
-                IPConfig ip;
-                try
-                {
-                    ip = new IpAllocator(set, store, idx).Get(args.ContainerId, args.IfName, want);
-                }
-                catch (AllocationException e)
-                {
-                    throw new CniException(ErrorCode.Internal, $"failed to allocate for range {idx}: {e.Message}");
-                }
-
-                reserved.Add(ip.Address.Address);
-                result.Ips.Add(ip);
+                requested.Remove(want);
             }
 
-            if (requested.Count > 0)
+            IPConfig ip;
+            try
             {
-                throw new CniException(ErrorCode.Internal,
-                    "failed to allocate all requested IPs: " + string.Join(" ", requested.Select(GoIp.Format)));
+                ip = new IpAllocator(set, store, idx).Get(args.ContainerId, args.IfName, want);
             }
-        }
-        catch
-        {
-            // Only what this call reserved: an earlier ADD's addresses stay with their owner. A rollback that fails
-            // too (the store went read-only) must not hide the error that made it necessary.
-            foreach (var ip in reserved)
+            catch (AllocationException e)
             {
-                try
-                {
-                    store.Release(ip);
-                }
-                catch (CniException)
-                {
-                }
+                throw new CniException(ErrorCode.Internal, $"failed to allocate for range {idx}: {e.Message}", inner: e);
             }
 
-            throw;
+            var address = ip.Address.Address;
+            rollback.Add($"release {GoIp.Format(address)}", () => store.Release(address));
+            result.Ips.Add(ip);
         }
 
+        if (requested.Count > 0)
+        {
+            throw new CniException(ErrorCode.Internal,
+                "failed to allocate all requested IPs: " + string.Join(" ", requested.Select(GoIp.Format)));
+        }
+
+        rollback.Commit();
         return result;
     }
 
@@ -128,7 +112,7 @@ public static partial class HostLocalPlugin
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CniException(ErrorCode.IoFailure,
-                $"failed to open store \"{StorePaths.NetworkDir(conf.DataDir, conf.Name)}\": {e.Message}");
+                $"failed to open store \"{StorePaths.NetworkDir(conf.DataDir, conf.Name)}\": {e.Message}", inner: e);
         }
     }
 }

@@ -14,7 +14,7 @@ internal static class ResolvConf
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CniException(ErrorCode.IoFailure, $"failed to read resolvConf \"{path}\": {e.Message}");
+            throw new CniException(ErrorCode.IoFailure, $"failed to read resolvConf \"{path}\": {e.Message}", inner: e);
         }
 
         var dns = new Dns();

@@ -5,25 +5,17 @@ internal static partial class Interop
     // /usr/include/asm-generic/errno-base.h and errno.h: the values the suite reacts to by name.
     internal static class Errno
     {
-        internal const int EPERM = 1;
         internal const int ENOENT = 2;
         internal const int EINTR = 4;
-        internal const int EBADF = 9;
-        internal const int EAGAIN = 11;
-        internal const int EBUSY = 16;
         internal const int EEXIST = 17;
         internal const int ENODEV = 19;
         internal const int EISDIR = 21;
         internal const int EINVAL = 22;
         internal const int ETXTBSY = 26;
-        internal const int ENOSPC = 28;
-        internal const int EROFS = 30;
         internal const int EPIPE = 32;
-        internal const int ERANGE = 34;
         internal const int ELOOP = 40;
         internal const int EOPNOTSUPP = 95;
         internal const int EADDRNOTAVAIL = 99;
-        internal const int ENOBUFS = 105;
         internal const int ESRCH = 3;
     }
 

@@ -4,9 +4,7 @@ using Microsoft.Win32.SafeHandles;
 internal static partial class Interop
 {
     // /usr/include/x86_64-linux-gnu/sys/file.h
-    internal const int LOCK_SH = 1;
     internal const int LOCK_EX = 2;
-    internal const int LOCK_UN = 8;
 
     [LibraryImport(Libraries.Libc, EntryPoint = "flock", SetLastError = true)]
     private static partial int FlockRaw(SafeFileHandle fd, int operation);

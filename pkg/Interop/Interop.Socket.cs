@@ -8,17 +8,14 @@ internal static partial class Interop
     internal const int AF_BRIDGE = 7;
     internal const int AF_INET6 = 10;
     internal const int AF_NETLINK = 16;
-    internal const int AF_PACKET = 17;
     internal const int SOCK_RAW = 3;
     internal const int SOCK_CLOEXEC = 0x80000;
     internal const int SOL_SOCKET = 1;
-    internal const int SO_SNDBUF = 7;
     internal const int SO_RCVBUF = 8;
     internal const int SO_RCVTIMEO = 20;
     internal const int SOL_NETLINK = 270;
     internal const int NETLINK_ROUTE = 0;
     internal const int NETLINK_EXT_ACK = 11;
-    internal const int NETLINK_GET_STRICT_CHK = 12;
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct SockaddrNl

@@ -1,5 +1,6 @@
 using CniPlugins.Netlink;
 using CniPlugins.Skel;
+using CniPlugins.Sys;
 using CniPlugins.Types;
 
 namespace CniPlugins.Ip;
@@ -33,7 +34,7 @@ public static class BridgeSetup
             host.LinkSetPromisc(bridge.Index, true);
         }
 
-        Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{name}/accept_ra", "0");
+        Sysctl.SetIfPresent($"net/ipv6/conf/{name}/accept_ra", "0");
         if (!bridge.IsUp)
         {
             host.LinkSetUp(bridge.Index);

@@ -1,3 +1,5 @@
+using CniPlugins.Sys;
+
 namespace CniPlugins.Ip;
 
 /// <summary>Routing between interfaces of the calling namespace, as the reference's ip.EnableIP4Forward/EnableIP6Forward.</summary>
@@ -7,11 +9,11 @@ public static class IpForward
     {
         if (ipv4)
         {
-            Sysctl.Sysctl.Set("net/ipv4/ip_forward", "1");
+            Sysctl.Set("net/ipv4/ip_forward", "1");
         }
         else
         {
-            Sysctl.Sysctl.SetIfPresent("net/ipv6/conf/all/forwarding", "1");
+            Sysctl.SetIfPresent("net/ipv6/conf/all/forwarding", "1");
         }
     }
 }

@@ -1,5 +1,6 @@
 using CniPlugins.Netlink;
 using CniPlugins.Ns;
+using CniPlugins.Sys;
 using CniPlugins.Types;
 
 namespace CniPlugins.Ip;
@@ -39,7 +40,7 @@ public static class VethSetup
 
             var hostVeth = host.GetLinkByName(hostName);
             host.LinkSetUp(hostVeth.Index);
-            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{hostName}/accept_ra", "0");
+            Sysctl.SetIfPresent($"net/ipv6/conf/{hostName}/accept_ra", "0");
             return (host.GetLinkByIndex(hostVeth.Index), container.GetLinkByName(ifName));
         }
     }

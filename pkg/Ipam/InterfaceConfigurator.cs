@@ -1,6 +1,7 @@
 using System.Net;
 using CniPlugins.Netlink;
 using CniPlugins.Ns;
+using CniPlugins.Sys;
 using CniPlugins.Types;
 
 namespace CniPlugins.Ipam;
@@ -86,10 +87,10 @@ public static class InterfaceConfigurator
     {
         foreach (string name in new[] { "lo", ifName })
         {
-            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{name}/disable_ipv6", "0");
+            Sysctl.SetIfPresent($"net/ipv6/conf/{name}/disable_ipv6", "0");
         }
 
-        Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/keep_addr_on_down", "1");
+        Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/keep_addr_on_down", "1");
     });
 
     /// <summary>Waits until no IPv6 address of the link is tentative, so routes via the gateway can be added.</summary>

@@ -41,15 +41,4 @@ public static class MacAddress
         mac = bytes;
         return true;
     }
-
-    /// <summary>A random locally administered unicast address.</summary>
-    public static byte[] RandomLocal()
-    {
-        var mac = new byte[6];
-        // Random.Shared is seeded by getrandom(2); the cryptographic generator would load OpenSSL (~5 ms) for
-        // a value that needs to be unlikely to collide, not unpredictable.
-        Random.Shared.NextBytes(mac);
-        mac[0] = (byte)((mac[0] & 0xfe) | 0x02);
-        return mac;
-    }
 }

@@ -79,8 +79,6 @@ public ref struct NetlinkAttributeReader
 
     public readonly byte U8 => Value.Length >= 1 ? Value[0] : throw Short();
 
-    public readonly ushort U16 => BinaryPrimitives.ReadUInt16LittleEndian(Value);
-
     public readonly uint U32 => BinaryPrimitives.ReadUInt32LittleEndian(Value);
 
     public readonly int I32 => BinaryPrimitives.ReadInt32LittleEndian(Value);

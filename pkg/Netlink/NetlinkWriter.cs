@@ -90,9 +90,6 @@ public ref struct NetlinkWriter
     public void AttrU32(ushort type, uint value) =>
         BinaryPrimitives.WriteUInt32LittleEndian(AttrSpan(type, 4), value);
 
-    public void AttrI32(ushort type, int value) =>
-        BinaryPrimitives.WriteInt32LittleEndian(AttrSpan(type, 4), value);
-
     /// <summary>A NUL-terminated string (IFLA_IFNAME and most string attributes).</summary>
     public void AttrString(ushort type, string value)
     {

@@ -28,7 +28,6 @@ public static class Rtnl
     public const ushort NLM_F_ACK_TLVS = 0x200;
     public const ushort NLMSGERR_ATTR_MSG = 1;
     public const ushort NLA_F_NESTED = 0x8000;
-    public const ushort NLA_F_NET_BYTEORDER = 0x4000;
     public const ushort NLA_TYPE_MASK = 0x3fff;
     public const int NlMsgHdrLen = 16;
 
@@ -74,18 +73,14 @@ public static class Rtnl
 
     // include/uapi/linux/if_link.h
     public const ushort IFLA_ADDRESS = 1;
-    public const ushort IFLA_BROADCAST = 2;
     public const ushort IFLA_IFNAME = 3;
     public const ushort IFLA_MTU = 4;
     public const ushort IFLA_LINK = 5;
     public const ushort IFLA_MASTER = 10;
     public const ushort IFLA_PROTINFO = 12;
-    public const ushort IFLA_TXQLEN = 13;
     public const ushort IFLA_OPERSTATE = 16;
     public const ushort IFLA_LINKINFO = 18;
-    public const ushort IFLA_NET_NS_PID = 19;
     public const ushort IFLA_AF_SPEC = 26;
-    public const ushort IFLA_EXT_MASK = 29;
     public const ushort IFLA_NET_NS_FD = 28;
     public const ushort IFLA_LINK_NETNSID = 37;
     public const ushort IFLA_INFO_KIND = 1;
@@ -94,7 +89,6 @@ public static class Rtnl
     public const ushort IFLA_INFO_SLAVE_DATA = 5;
     public const ushort VETH_INFO_PEER = 1;
     public const ushort IFLA_MACVLAN_MODE = 1;
-    public const ushort IFLA_MACVLAN_FLAGS = 2;
     public const ushort IFLA_MACVLAN_BC_QUEUE_LEN = 7; // include/uapi/linux/if_link.h: after MACADDR_COUNT (6)
     public const uint MACVLAN_MODE_PRIVATE = 1;
     public const uint MACVLAN_MODE_VEPA = 2;
@@ -122,7 +116,6 @@ public static class Rtnl
 
     // include/uapi/linux/if.h
     public const uint IFF_UP = 0x1;
-    public const uint IFF_LOOPBACK = 0x8;
     public const uint IFF_PROMISC = 0x100;
     public const byte IF_OPER_UP = 6;
 
@@ -132,10 +125,8 @@ public static class Rtnl
     public const ushort IFA_LABEL = 3;
     public const ushort IFA_BROADCAST = 4;
     public const ushort IFA_FLAGS = 8;
-    public const uint IFA_F_NODAD = 0x02;
     public const uint IFA_F_DADFAILED = 0x08;
     public const uint IFA_F_TENTATIVE = 0x40;
-    public const uint IFA_F_PERMANENT = 0x80;
 
     // include/uapi/linux/neighbour.h
     public const ushort NDA_DST = 1;

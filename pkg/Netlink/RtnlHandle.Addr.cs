@@ -24,10 +24,6 @@ public sealed partial class RtnlHandle
     public void AddrAdd(int linkIndex, CidrAddress address, uint flags = 0) =>
         AddrChange(Rtnl.RTM_NEWADDR, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL, linkIndex, address, flags, "add");
 
-    /// <summary>Equivalent to <c>ip addr replace {address} dev {link}</c>.</summary>
-    public void AddrReplace(int linkIndex, CidrAddress address, uint flags = 0) =>
-        AddrChange(Rtnl.RTM_NEWADDR, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE, linkIndex, address, flags, "replace");
-
     /// <summary>Equivalent to <c>ip addr del {address} dev {link}</c>.</summary>
     public void AddrDel(int linkIndex, CidrAddress address) =>
         AddrChange(Rtnl.RTM_DELADDR, 0, linkIndex, address, 0, "delete");

@@ -91,16 +91,14 @@ public sealed partial class RtnlHandle
     /// Equivalent to <c>ip link del {name}</c> when it exists; false when there was nothing to delete (also when it
     /// vanished between lookup and delete), which rollback and DEL both treat as done.
     /// </summary>
-    public bool TryLinkDelByName(string name)
-    {
-        if (TryGetLinkByName(name) is not { } link)
-        {
-            return false;
-        }
+    public bool TryLinkDelByName(string name) => TryGetLinkByName(name) is { } link && TryLinkDel(link.Index);
 
+    /// <summary><see cref="LinkDel"/>; false when the link was already gone.</summary>
+    public bool TryLinkDel(int index)
+    {
         try
         {
-            LinkDel(link.Index);
+            LinkDel(index);
             return true;
         }
         catch (NetlinkException e) when (e.IsNotFound)
@@ -119,10 +117,6 @@ public sealed partial class RtnlHandle
     public void LinkSetPromisc(int index, bool on) =>
         LinkSetFlags(index, on ? Rtnl.IFF_PROMISC : 0, Rtnl.IFF_PROMISC, on ? "promisc on" : "promisc off");
 
-    /// <summary>Equivalent to <c>ip link set {link} mtu {mtu}</c>.</summary>
-    public void LinkSetMtu(int index, int mtu) =>
-        LinkSetAttr(index, $"mtu {mtu}", (ref NetlinkWriter w) => w.AttrU32(Rtnl.IFLA_MTU, (uint)mtu));
-
     /// <summary>Equivalent to <c>ip link set {link} name {name}</c>.</summary>
     public void LinkSetName(int index, string name) =>
         LinkSetAttr(index, $"name {name}", (ref NetlinkWriter w) => w.AttrString(Rtnl.IFLA_IFNAME, name));
@@ -134,10 +128,6 @@ public sealed partial class RtnlHandle
     /// <summary>Equivalent to <c>ip link set {link} master {master}</c>; 0 is <c>nomaster</c>.</summary>
     public void LinkSetMaster(int index, int masterIndex) =>
         LinkSetAttr(index, $"master {masterIndex}", (ref NetlinkWriter w) => w.AttrU32(Rtnl.IFLA_MASTER, (uint)masterIndex));
-
-    /// <summary>Equivalent to <c>ip link set {link} netns {ns}</c>.</summary>
-    public void LinkSetNsFd(int index, int netnsFd) =>
-        LinkSetAttr(index, "netns", (ref NetlinkWriter w) => w.AttrU32(Rtnl.IFLA_NET_NS_FD, (uint)netnsFd));
 
     private void LinkSetFlags(int index, uint flags, uint change, string what)
     {

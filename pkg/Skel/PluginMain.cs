@@ -36,18 +36,14 @@ public static class PluginMain
             Dispatch(command, commands, host, stdout);
             return 0;
         }
-        catch (CniException e)
-        {
-            PluginOutput.WriteError(stdout, e);
-        }
         catch (Exception e)
         {
             if (host.GetEnvironmentVariable("CNI_PLUGINS_DEBUG") == "1")
             {
-                WriteText(host.OpenStandardError(), e.ToString() + "\n");
+                WriteText(host.OpenStandardError(), ExceptionChain.Describe(e));
             }
 
-            PluginOutput.WriteError(stdout, new CniException(ErrorCode.Internal, e.Message));
+            PluginOutput.WriteError(stdout, e as CniException ?? new CniException(ErrorCode.Internal, e.Message, inner: e));
         }
 
         return 1;
@@ -187,7 +183,7 @@ public static class PluginMain
         }
         catch (IOException e)
         {
-            throw new CniException(ErrorCode.IoFailure, $"error reading from stdin: {e.Message}");
+            throw new CniException(ErrorCode.IoFailure, $"error reading from stdin: {e.Message}", inner: e);
         }
     }
 

@@ -12,8 +12,6 @@ public readonly record struct CidrAddress(IPAddress Address, int PrefixLength)
 {
     public bool IsIPv4 => Address.AddressFamily == AddressFamily.InterNetwork;
 
-    public int MaxPrefixLength => IsIPv4 ? 32 : 128;
-
     /// <summary>The network this address lies in, host bits cleared.</summary>
     public IPNetwork Network => new(Mask(Address, PrefixLength), PrefixLength);
 

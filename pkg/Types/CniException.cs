@@ -35,6 +35,6 @@ public class CniException : Exception
 
     public string? Details { get; }
 
-    public static CniException InvalidConfig(string message, string? details = null) =>
-        new(ErrorCode.InvalidNetworkConfig, message, details);
+    public static CniException InvalidConfig(string message, string? details = null, Exception? inner = null) =>
+        new(ErrorCode.InvalidNetworkConfig, message, details, inner);
 }

@@ -66,7 +66,7 @@ public readonly record struct ConfigHeader(string? CniVersion, string Name)
         catch (JsonException e)
         {
             string where = e.LineNumber is long line ? $" (line {line + 1}, byte {e.BytePositionInLine})" : "";
-            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {FirstSentence(e.Message)}{where}");
+            throw new CniException(ErrorCode.DecodingFailure, $"error unmarshall network config: {FirstSentence(e.Message)}{where}", inner: e);
         }
 
         return new ConfigHeader(version, name);

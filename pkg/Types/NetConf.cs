@@ -67,7 +67,7 @@ public class NetConf
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: a string escape that UTF-16 cannot hold (a lone surrogate).
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}");
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to load netconf: {e.Message}", inner: e);
         }
 
         ConfigHeader.RequireSame(stdin, conf.Name, conf.CniVersion);

@@ -52,7 +52,7 @@ public static class ResultJson
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse result of version {version}: {e.Message}");
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse result of version {version}: {e.Message}", inner: e);
         }
     }
 

@@ -4,6 +4,7 @@ using CniPlugins.Ipam;
 using CniPlugins.Netlink;
 using CniPlugins.Ns;
 using CniPlugins.Skel;
+using CniPlugins.Sys;
 using CniPlugins.Types;
 
 namespace CniPlugins.Bridge;
@@ -18,8 +19,7 @@ internal static class BridgeAdd
     public static Result Run(CmdArgs args)
     {
         var conf = BridgeConfig.Parse(args.StdinData);
-        string? mac = MacConfig.Resolve(conf.Mac, args.Args, conf.Args, conf.RuntimeConfig);
-        byte[]? macBytes = mac is null ? null : MacConfig.Parse(mac);
+        byte[]? mac = ContainerMac.Resolve(conf, args.Args);
         var masqBackend = IpMasq.SelectBackend(conf.IpMasqBackend);
         RefuseUnwritableNames(conf, args);
 
@@ -28,39 +28,20 @@ internal static class BridgeAdd
         using var host = RtnlHandle.Open();
         using var container = RtnlHandle.OpenIn(ns);
 
-        var undo = new Stack<Action>();
-        try
-        {
-            var result = Attach(args, conf, macBytes, masqBackend, ns, hostNs, host, container, undo);
-            undo.Clear();
-            return result;
-        }
-        catch
-        {
-            while (undo.TryPop(out var step))
-            {
-                try
-                {
-                    step();
-                }
-                catch (Exception e)
-                {
-                    PluginLog.Warn("bridge", $"rollback step failed: {e.Message}");
-                }
-            }
-
-            throw;
-        }
+        using var rollback = new Rollback("bridge");
+        var result = Attach(args, conf, mac, masqBackend, ns, hostNs, host, container, rollback);
+        rollback.Commit();
+        return result;
     }
 
     private static Result Attach(CmdArgs args, BridgeConfig conf, byte[]? mac, MasqBackend masqBackend, NetNs ns,
-        NetNs hostNs, RtnlHandle host, RtnlHandle container, Stack<Action> undo)
+        NetNs hostNs, RtnlHandle host, RtnlHandle container, Rollback rollback)
     {
         bool vlanFiltering = conf.Vlan != 0 || conf.TrunkVlans.Count > 0;
         var bridge = BridgeSetup.Ensure(host, conf.BridgeName, conf.Mtu, conf.PromiscMode, vlanFiltering);
 
         var (hostVeth, contVeth) = VethSetup.Create(container, host, hostNs, args.IfName, conf.Mtu, mac);
-        undo.Push(() => container.TryLinkDelByName(args.IfName));
+        rollback.Add($"delete {args.IfName}", () => container.TryLinkDelByName(args.IfName));
         BridgePort.Configure(host, bridge, hostVeth, conf.HairpinMode, conf.PortIsolation, conf.Vlan, conf.TrunkVlans,
             conf.PreserveDefaultVlan);
 
@@ -74,21 +55,13 @@ internal static class BridgeAdd
         if (conf.MacSpoofChk)
         {
             MacSpoofCheck.Setup(hostVeth.Name, contVeth.Mac, args.ContainerId, args.IfName);
-            undo.Push(() => MacSpoofCheck.Teardown(args.ContainerId, args.IfName));
+            rollback.Add("remove the MAC spoof check", () => MacSpoofCheck.Teardown(args.ContainerId, args.IfName));
         }
 
-        if (conf.IpamType is { } ipamType)
+        // IPAM is exec'd from the main thread, which never leaves the host namespace.
+        if (IpamExec.AddIfConfigured(conf, args, rollback) is { } ipam)
         {
-            // IPAM is exec'd from the main thread, which never leaves the host namespace. After a failed ADD the
-            // IPAM plugin is asked to release too (SPEC §4): it may hold something from a half-done ADD.
-            undo.Push(() => IpamExec.Del(ipamType, args));
-            var ipam = IpamExec.Add(ipamType, args);
-            if (ipam.Ips is not { Count: > 0 })
-            {
-                throw new CniException(ErrorCode.Internal, "IPAM plugin returned missing IP config");
-            }
-
-            result.Ips = ipam.Ips;
+            result.Ips = ipam.Ips!; // never empty: AddIfConfigured refuses a result without addresses
             result.Routes = ipam.Routes;
             result.Dns = ipam.Dns;
             var gateways = Gateways.Calculate(result, conf);
@@ -115,7 +88,7 @@ internal static class BridgeAdd
             if (conf.IpMasq)
             {
                 var ips = result.Ips.Select(i => i.Address).ToList();
-                undo.Push(() => IpMasq.Teardown(conf.Name, args.ContainerId, args.IfName, ips));
+                rollback.Add("remove masquerade rules", () => IpMasq.Teardown(conf.Name, args.ContainerId, args.IfName, ips));
                 IpMasq.Setup(masqBackend, conf.Name, args.ContainerId, args.IfName, ips);
             }
         }
@@ -126,6 +99,9 @@ internal static class BridgeAdd
 
         if (conf.Isolation)
         {
+            // Undone only when no other port is on the bridge: the rules are shared by all its containers.
+            rollback.Add($"remove isolation of bridge {conf.BridgeName}",
+                () => BridgeDel.RemoveIsolationIfUnused(conf.BridgeName, exceptPort: hostVeth.Index));
             using var guard = BridgePort.LockBridge(conf.BridgeName);
             BridgeIsolation.Ensure(conf.BridgeName);
         }
@@ -174,14 +150,14 @@ internal static class BridgeAdd
     {
         if (enableDad)
         {
-            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
-            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "1");
+            Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
+            Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "1");
         }
         else
         {
-            Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "0");
+            Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "0");
         }
 
-        Sysctl.Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
+        Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
     }
 }

@@ -18,11 +18,8 @@ internal static class BridgeCheck
     {
         var conf = BridgeConfig.Parse(args.StdinData);
         using var ns = NetNs.Open(args.Netns);
-        if (conf.IpamType is { } ipamType)
-        {
-            // With no IPAM there is nothing to ask (the reference fails here on an L2-only network).
-            IpamExec.Check(ipamType, args);
-        }
+        // With no IPAM there is nothing to ask (the reference fails here on an L2-only network).
+        IpamExec.CheckIfConfigured(conf, args);
 
         var prev = conf.ParsePrevResult() ?? throw CniException.InvalidConfig("Required prevResult missing");
         var interfaces = prev.Interfaces ?? [];

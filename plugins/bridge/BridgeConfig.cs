@@ -4,7 +4,7 @@ using CniPlugins.Types;
 namespace CniPlugins.Bridge;
 
 /// <summary>The bridge keys on top of the shared ones; names and defaults are the reference's.</summary>
-internal sealed class BridgeConfig : NetConf
+internal sealed class BridgeConfig : NetConf, IMacSources
 {
     [JsonPropertyName("bridge")]
     public string BridgeName { get; set; } = "cni0";

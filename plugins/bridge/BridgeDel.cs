@@ -19,10 +19,7 @@ internal static class BridgeDel
     public static void Run(CmdArgs args)
     {
         var conf = BridgeConfig.Parse(args.StdinData);
-        if (conf.IpamType is { } ipamType)
-        {
-            IpamExec.Del(ipamType, args);
-        }
+        IpamExec.DelIfConfigured(conf, args);
 
         var addresses = DeleteContainerLink(args) ?? PrevResultAddresses(conf, args);
 
@@ -45,13 +42,14 @@ internal static class BridgeDel
     /// <summary>
     /// Removes the bridge's isolation rules when no port is left on it (or it is gone). Not only the DEL of the
     /// last container gets here: a DEL with an empty CNI_NETNS leaves the veth, which goes later with its
-    /// namespace, so every DEL of the network and its GC look again.
+    /// namespace, so every DEL of the network and its GC look again. A failed ADD gets here too, with its own host
+    /// veth as <paramref name="exceptPort"/>: that port is about to go with the rollback.
     /// </summary>
-    internal static void RemoveIsolationIfUnused(string bridgeName)
+    internal static void RemoveIsolationIfUnused(string bridgeName, int exceptPort = 0)
     {
         using var host = RtnlHandle.Open();
         using var guard = BridgePort.LockBridge(bridgeName);
-        if (host.TryGetLinkByName(bridgeName) is not { } bridge || BridgePort.CountPorts(host, bridge.Index) == 0)
+        if (host.TryGetLinkByName(bridgeName) is not { } bridge || BridgePort.CountPorts(host, bridge.Index, exceptPort) == 0)
         {
             BridgeIsolation.Remove(bridgeName);
         }
@@ -76,15 +74,7 @@ internal static class BridgeDel
             .Where(a => a.Scope == Rtnl.RT_SCOPE_UNIVERSE && !IPAddress.IsLoopback(a.Address.Address))
             .Select(a => a.Address)
             .ToList();
-        try
-        {
-            container.LinkDel(link.Index);
-        }
-        catch (NetlinkException e) when (e.IsNotFound)
-        {
-            // removed meanwhile; the outcome is the same
-        }
-
+        container.TryLinkDel(link.Index); // removed meanwhile or not, the outcome is the same
         return addresses;
     }
 

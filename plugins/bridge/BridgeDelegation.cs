@@ -14,10 +14,7 @@ internal static class BridgeDelegation
     public static void Gc(CmdArgs args)
     {
         var conf = BridgeConfig.Parse(args.StdinData);
-        if (conf.IpamType is { } ipamType)
-        {
-            IpamExec.Gc(ipamType, args);
-        }
+        IpamExec.GcIfConfigured(conf, args);
 
         var valid = conf.GcValidAttachments?.Select(a => (a.ContainerId, a.IfName)).ToList() ?? [];
         IpMasq.Gc(conf.Name, valid);
@@ -29,10 +26,6 @@ internal static class BridgeDelegation
 
     public static void Status(CmdArgs args)
     {
-        var conf = BridgeConfig.Parse(args.StdinData);
-        if (conf.IpamType is { } ipamType)
-        {
-            IpamExec.Status(ipamType, args);
-        }
+        IpamExec.StatusIfConfigured(BridgeConfig.Parse(args.StdinData), args);
     }
 }

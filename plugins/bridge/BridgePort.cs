@@ -18,7 +18,7 @@ internal static class BridgePort
         }
         catch (NetlinkException e)
         {
-            throw new CniException(ErrorCode.Internal, $"failed to connect \"{port.Name}\" to bridge {bridge.Name}: {e.Message}");
+            throw new CniException(ErrorCode.Internal, $"failed to connect \"{port.Name}\" to bridge {bridge.Name}: {e.Message}", inner: e);
         }
 
         host.BridgePortSetHairpin(port.Index, hairpin);
@@ -58,7 +58,7 @@ internal static class BridgePort
         return FileLock.Acquire(Path.Combine(LockDir, $"bridge-{bridgeName}.lock"), 0x180 /* 0600 */);
     }
 
-    /// <summary>How many links are ports of the bridge now.</summary>
-    public static int CountPorts(RtnlHandle host, int bridgeIndex) =>
-        host.LinkList().Count(l => l.MasterIndex == bridgeIndex);
+    /// <summary>How many links other than <paramref name="exceptIndex"/> are ports of the bridge now.</summary>
+    public static int CountPorts(RtnlHandle host, int bridgeIndex, int exceptIndex = 0) =>
+        host.LinkList().Count(l => l.MasterIndex == bridgeIndex && l.Index != exceptIndex);
 }

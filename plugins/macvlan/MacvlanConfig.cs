@@ -4,7 +4,7 @@ using CniPlugins.Types;
 namespace CniPlugins.Macvlan;
 
 /// <summary>The macvlan keys on top of the shared ones; names and defaults are the reference's.</summary>
-internal sealed class MacvlanConfig : NetConf
+internal sealed class MacvlanConfig : NetConf, IMacSources
 {
     /// <summary>Parent link; empty means the interface of the default route.</summary>
     [JsonPropertyName("master")]

@@ -3,6 +3,7 @@ using CniPlugins.Ipam;
 using CniPlugins.Netlink;
 using CniPlugins.Ns;
 using CniPlugins.Skel;
+using CniPlugins.Sys;
 using CniPlugins.Types;
 
 namespace CniPlugins.Macvlan;
@@ -24,8 +25,7 @@ public static class MacvlanPlugin
         // The master and everything derived from the config is checked before anything is created.
         var master = ResolveMaster(conf, conf.LinkInContainer ? container : host);
         uint mode = MacvlanMode.Parse(conf.Mode);
-        string? mac = MacConfig.Resolve(conf.Mac, args.Args, conf.Args, conf.RuntimeConfig);
-        byte[]? macBytes = mac is null ? null : MacConfig.Parse(mac);
+        byte[]? mac = ContainerMac.Resolve(conf, args.Args);
 
         if (conf.IpamType is null && CniVersion.IsLegacy020(args.CniVersion))
         {
@@ -35,46 +35,33 @@ public static class MacvlanPlugin
                 $"an L2-only macvlan (no \"ipam\") needs cniVersion 0.3.0 or later, not {args.CniVersion}");
         }
 
-        var link = CreateLink(conf, master, mode, macBytes, ns, host, container, args.IfName);
+        var link = CreateLink(conf, master, mode, mac, ns, host, container, args.IfName);
+        using var rollback = new Rollback("macvlan");
+        rollback.Add($"delete {args.IfName}", () => container.TryLinkDel(link.Index));
         var result = new Result
         {
             Interfaces = [new Interface { Name = args.IfName, Mac = link.Mac, Sandbox = args.Netns }],
         };
 
-        bool ipamCalled = false;
-        try
+        // IPAM runs from the main thread, which stays in the host namespace.
+        if (IpamExec.AddIfConfigured(conf, args, rollback) is { } ipam)
         {
-            if (conf.IpamType is { } ipamType)
+            foreach (var ipc in ipam.Ips!)
             {
-                // IPAM runs from the main thread, which stays in the host namespace. A failed ADD is also followed
-                // by IPAM DEL (SPEC §4): an IPAM that failed half-way may still hold something.
-                ipamCalled = true;
-                var ipam = IpamExec.Add(ipamType, args);
-                if (ipam.Ips is not { Count: > 0 })
-                {
-                    throw new CniException(ErrorCode.Internal, "IPAM plugin returned missing IP config");
-                }
-
-                foreach (var ipc in ipam.Ips)
-                {
-                    ipc.Interface = 0; // every address belongs to the one macvlan interface
-                }
-
-                result.Ips = ipam.Ips;
-                result.Routes = ipam.Routes;
-                ns.Run(() => AnnounceAddressChanges(args.IfName));
-                InterfaceConfigurator.Configure(ns, container, args.IfName, result);
+                ipc.Interface = 0; // every address belongs to the one macvlan interface
             }
-            else
-            {
-                container.LinkSetUp(link.Index);
-            }
+
+            result.Ips = ipam.Ips;
+            result.Routes = ipam.Routes;
+            ns.Run(() => AnnounceAddressChanges(args.IfName));
+            InterfaceConfigurator.Configure(ns, container, args.IfName, result);
         }
-        catch
+        else
         {
-            RollBack(args, conf, ipamCalled, container, link.Index);
-            throw;
+            container.LinkSetUp(link.Index);
         }
+
+        rollback.Commit();
 
         // As the reference: the config's dns, never the IPAM's.
         result.Dns = conf.Dns;
@@ -86,10 +73,7 @@ public static class MacvlanPlugin
         var conf = MacvlanConfig.Parse(args.StdinData);
 
         // The address is released first, so it is freed even when the namespace is already gone.
-        if (conf.IpamType is { } ipamType)
-        {
-            IpamExec.Del(ipamType, args);
-        }
+        IpamExec.DelIfConfigured(conf, args);
 
         // No namespace, or one the runtime removed, and with it the macvlan.
         using var ns = NetNs.TryOpen(args.Netns);
@@ -112,10 +96,7 @@ public static class MacvlanPlugin
         var master = ResolveMaster(conf, parentNs);
         uint mode = MacvlanMode.Parse(conf.Mode);
 
-        if (conf.IpamType is { } ipamType)
-        {
-            IpamExec.Check(ipamType, args);
-        }
+        IpamExec.CheckIfConfigured(conf, args);
 
         var prev = conf.ParsePrevResult()
             ?? throw CniException.InvalidConfig("required prevResult missing");
@@ -136,10 +117,7 @@ public static class MacvlanPlugin
     public static void Status(CmdArgs args)
     {
         var conf = MacvlanConfig.Parse(args.StdinData);
-        if (conf.IpamType is { } ipamType)
-        {
-            IpamExec.Status(ipamType, args);
-        }
+        IpamExec.StatusIfConfigured(conf, args);
 
         if (!conf.LinkInContainer)
         {
@@ -150,7 +128,7 @@ public static class MacvlanPlugin
             }
             catch (CniException e)
             {
-                throw new CniException(ErrorCode.PluginNotAvailable, e.Message, e.Details);
+                throw new CniException(ErrorCode.PluginNotAvailable, e.Message, e.Details, inner: e);
             }
         }
     }
@@ -158,11 +136,7 @@ public static class MacvlanPlugin
     /// <summary>macvlan keeps no state of its own; stale reservations are IPAM's to collect.</summary>
     public static void Gc(CmdArgs args)
     {
-        var conf = MacvlanConfig.Parse(args.StdinData);
-        if (conf.IpamType is { } ipamType)
-        {
-            IpamExec.Gc(ipamType, args);
-        }
+        IpamExec.GcIfConfigured(MacvlanConfig.Parse(args.StdinData), args);
     }
 
     private static NetNs OpenNetns(string path)
@@ -173,7 +147,7 @@ public static class MacvlanPlugin
         }
         catch (IOException e) when (e is not NetNsNotFoundException)
         {
-            throw new CniException(ErrorCode.Internal, $"failed to open netns \"{path}\": {e.Message}");
+            throw new CniException(ErrorCode.Internal, $"failed to open netns \"{path}\": {e.Message}", inner: e);
         }
     }
 
@@ -222,7 +196,7 @@ public static class MacvlanPlugin
         catch (NetlinkException e)
         {
             container.TryLinkDelByName(tmpName);
-            throw new CniException(ErrorCode.Internal, $"failed to rename macvlan to \"{ifName}\": {e.Message}");
+            throw new CniException(ErrorCode.Internal, $"failed to rename macvlan to \"{ifName}\": {e.Message}", inner: e);
         }
 
         return container.GetLinkByIndex(link.Index);
@@ -231,38 +205,9 @@ public static class MacvlanPlugin
     /// <summary>Gratuitous ARP / unsolicited NA when the address comes up, so neighbours drop stale entries at once.</summary>
     private static void AnnounceAddressChanges(string ifName)
     {
-        Sysctl.Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
-        Sysctl.Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/ndisc_notify", "1"); // absent when IPv6 is disabled
+        Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
+        Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/ndisc_notify", "1"); // absent when IPv6 is disabled
     }
-
-    private static void RollBack(CmdArgs args, MacvlanConfig conf, bool ipamCalled, RtnlHandle container, int linkIndex)
-    {
-        if (ipamCalled)
-        {
-            try
-            {
-                IpamExec.Del(conf.IpamType!, args);
-            }
-            catch (Exception e)
-            {
-                PluginLog.Warn("macvlan", $"failed to release IPAM address during rollback: {e.Message}");
-            }
-        }
-
-        try
-        {
-            container.LinkDel(linkIndex);
-        }
-        catch (NetlinkException e) when (e.IsNotFound)
-        {
-        }
-        catch (Exception e)
-        {
-            PluginLog.Warn("macvlan", $"failed to delete link during rollback: {e.Message}");
-        }
-    }
-
-    /// <summary>A rollback step that fails must not hide the error that caused the rollback; it goes to stderr.</summary>
 
     private static void ValidateContainerInterface(RtnlHandle container, Interface intf, Link master, uint expectedMode)
     {

@@ -16,7 +16,21 @@ public sealed class PluginMainTests
             Ips = [new IPConfig { Interface = 0, Address = CidrAddress.Parse("10.0.0.2/24"), Gateway = IPAddress.Parse("10.0.0.1") }],
         },
         Del = args => throw new InvalidOperationException("boom"),
+        Check = args => ReadTheStore(),
     };
+
+    /// <summary>A verb failing the usual way: a CniException wrapping the exception that caused it.</summary>
+    private static void ReadTheStore()
+    {
+        try
+        {
+            throw new IOException("disk gone");
+        }
+        catch (IOException e)
+        {
+            throw new CniException(ErrorCode.IoFailure, "failed to read the store", inner: e);
+        }
+    }
 
     private static (int Code, FakeHost Host) Run(string stdin, params (string Key, string Value)[] env)
     {
@@ -103,6 +117,26 @@ public sealed class PluginMainTests
         Assert.True(expectedCode == (int)json["code"]!, $"{what}: code {json["code"]}, expected {expectedCode}; {host.Stdout}");
         Assert.True(((string)json["msg"]!).StartsWith(message, StringComparison.Ordinal), $"{what}: \"{json["msg"]}\" does not start with \"{message}\"");
         Assert.StartsWith("{\n    \"code\": ", host.Stdout, StringComparison.Ordinal); // indented like the reference
+    }
+
+    [Fact]
+    public void Debug_prints_the_whole_exception_chain_to_stderr()
+    {
+        var (code, host) = Run(Conf, ("CNI_COMMAND", "CHECK"), ("CNI_PLUGINS_DEBUG", "1"));
+        Assert.Equal(1, code);
+        Assert.Equal(5, (int)System.Text.Json.Nodes.JsonNode.Parse(host.Stdout)!["code"]!);
+        Assert.StartsWith("CniPlugins.Types.CniException: failed to read the store\n", host.Stderr, StringComparison.Ordinal);
+        Assert.Contains("\ncaused by: System.IO.IOException: disk gone\n", host.Stderr, StringComparison.Ordinal);
+        Assert.Contains(nameof(ReadTheStore), host.Stderr, StringComparison.Ordinal); // stack traces, where the runtime has them
+    }
+
+    [Fact]
+    public void Debug_prints_unexpected_exceptions_too_and_nothing_without_it()
+    {
+        var (_, host) = Run(Conf, ("CNI_COMMAND", "DEL"), ("CNI_PLUGINS_DEBUG", "1"));
+        Assert.StartsWith("System.InvalidOperationException: boom\n", host.Stderr, StringComparison.Ordinal);
+        (_, host) = Run(Conf, ("CNI_COMMAND", "CHECK"));
+        Assert.Equal("", host.Stderr);
     }
 
     [Fact]

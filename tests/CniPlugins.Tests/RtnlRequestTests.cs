@@ -15,21 +15,19 @@ public sealed class RtnlRequestTests
     private byte[] Only() => Assert.Single(_kernel.Sent);
 
     [Fact]
-    public void Link_set_up_down_mtu_master_name_del()
+    public void Link_set_up_down_master_name_del()
     {
         using var h = Handle();
         h.LinkSetUp(5);
         h.LinkSetDown(5);
-        h.LinkSetMtu(5, 1400);
         h.LinkSetMaster(5, 3);
         h.LinkSetName(5, "eth1");
         h.LinkDel(5);
         Assert.Equal(FakeTransport.Hex("20000000 1000 0500 65000000 00000000  00 00 0000 05000000 01000000 01000000"), _kernel.Sent[0]);
         Assert.Equal(FakeTransport.Hex("20000000 1000 0500 66000000 00000000  00 00 0000 05000000 00000000 01000000"), _kernel.Sent[1]);
-        Assert.Equal(FakeTransport.Hex("28000000 1000 0500 67000000 00000000  00 00 0000 05000000 00000000 00000000  0800 0400 78050000"), _kernel.Sent[2]);
-        Assert.Equal(FakeTransport.Hex("28000000 1000 0500 68000000 00000000  00 00 0000 05000000 00000000 00000000  0800 0a00 03000000"), _kernel.Sent[3]);
-        Assert.Equal(FakeTransport.Hex("2c000000 1000 0500 69000000 00000000  00 00 0000 05000000 00000000 00000000  0900 0300 65746831 00000000"), _kernel.Sent[4]);
-        Assert.Equal(FakeTransport.Hex("20000000 1100 0500 6a000000 00000000  00 00 0000 05000000 00000000 00000000"), _kernel.Sent[5]);
+        Assert.Equal(FakeTransport.Hex("28000000 1000 0500 67000000 00000000  00 00 0000 05000000 00000000 00000000  0800 0a00 03000000"), _kernel.Sent[2]);
+        Assert.Equal(FakeTransport.Hex("2c000000 1000 0500 68000000 00000000  00 00 0000 05000000 00000000 00000000  0900 0300 65746831 00000000"), _kernel.Sent[3]);
+        Assert.Equal(FakeTransport.Hex("20000000 1100 0500 69000000 00000000  00 00 0000 05000000 00000000 00000000"), _kernel.Sent[4]);
     }
 
     [Fact]

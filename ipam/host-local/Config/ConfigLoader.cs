@@ -23,7 +23,7 @@ internal static class ConfigLoader
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // InvalidOperationException: a string escape that UTF-16 cannot hold (a lone surrogate).
-            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse network configuration: {FirstSentence(e.Message)}");
+            throw new CniException(ErrorCode.DecodingFailure, $"failed to parse network configuration: {FirstSentence(e.Message)}", inner: e);
         }
 
         ConfigHeader.RequireSame(stdin, net.Name, net.CniVersion);
@@ -67,7 +67,7 @@ internal static class ConfigLoader
             }
             catch (RangeException e)
             {
-                throw CniException.InvalidConfig($"invalid range set {i}: {e.Message}");
+                throw CniException.InvalidConfig($"invalid range set {i}: {e.Message}", inner: e);
             }
         }
 
@@ -172,11 +172,11 @@ internal static class ConfigLoader
         }
         catch (JsonException e)
         {
-            throw CniException.InvalidConfig($"err: {FirstSentence(e.Message)}, failed to parse rangeFromFile \"{path}\" as a Range");
+            throw CniException.InvalidConfig($"err: {FirstSentence(e.Message)}, failed to parse rangeFromFile \"{path}\" as a Range", inner: e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw CniException.InvalidConfig($"failed to read rangeFromFile \"{path}\": {e.Message}");
+            throw CniException.InvalidConfig($"failed to read rangeFromFile \"{path}\": {e.Message}", inner: e);
         }
     }
 

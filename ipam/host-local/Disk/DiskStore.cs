@@ -272,6 +272,6 @@ internal sealed class DiskStore : IStore, IDisposable
     private CniException Failure(string operation, string name, Exception e)
     {
         string reason = e is SystemCallException s ? s.Reason : e.Message;
-        return new CniException(ErrorCode.IoFailure, $"failed to {operation} {name} in {Dir}: {reason}", e.Message);
+        return new CniException(ErrorCode.IoFailure, $"failed to {operation} {name} in {Dir}: {reason}", e.Message, e);
     }
 }

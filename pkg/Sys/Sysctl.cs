@@ -1,4 +1,4 @@
-namespace CniPlugins.Sysctl;
+namespace CniPlugins.Sys;
 
 /// <summary>
 /// Reads and writes /proc/sys. Keys use slashes (<c>net/ipv4/conf/eth0/arp_notify</c>) so interface names with
@@ -8,8 +8,6 @@ namespace CniPlugins.Sysctl;
 public static class Sysctl
 {
     private const string Root = "/proc/sys/";
-
-    public static string Get(string key) => File.ReadAllText(Root + key).Trim();
 
     /// <summary>Writes <paramref name="value"/> unless it is already set (the read is cheaper than a write and keeps a read-only /proc usable).</summary>
     public static void Set(string key, string value)
