@@ -117,11 +117,12 @@ internal static class PluginDriver
 
         if (c == ErrorCode.Internal)
         {
-            // With CNI_PLUGINS_DEBUG=1 the skeleton prints an unhandled exception's type and stack on stderr; a 999
-            // the plugin raised on purpose (as the reference does for allocation conflicts) prints nothing there.
+            // With CNI_PLUGINS_DEBUG=1 the skeleton prints the exception chain on stderr, outermost first: a 999 the
+            // plugin raised on purpose (as the reference does for allocation conflicts) is a CniException there,
+            // anything that escaped is its own type.
             string first = o.Stderr.Split('\n')[0];
             string type = first.Split(':')[0].Trim();
-            if (type.Length == 0 || type == "CniPlugins.Ns.NetNsNotFoundException")
+            if (type is "" or "CniPlugins.Types.CniException" or "CniPlugins.Ns.NetNsNotFoundException")
             {
                 // The deliberate ones, and the harness's missing namespace (999, as the reference's plain error).
                 return null;
