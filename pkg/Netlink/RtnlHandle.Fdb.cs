@@ -29,8 +29,8 @@ public sealed partial class RtnlHandle
         FdbChange(Rtnl.RTM_NEWNEIGH, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE, entry, "replace");
 
     /// <summary>
-    /// Equivalent to <c>bridge fdb del {mac} dev {link} dst {dst} ...</c>: removes that one remote; port, vni and
-    /// via must be the ones it was added with.
+    /// Equivalent to <c>bridge fdb del {mac} dev {link} dst {dst} ...</c>: removes that one remote. Port, vni and
+    /// via must be the ones it was added with: otherwise the kernel acknowledges and removes nothing.
     /// </summary>
     public void FdbDel(FdbEntry entry) => FdbChange(Rtnl.RTM_DELNEIGH, 0, entry, "delete");
 
