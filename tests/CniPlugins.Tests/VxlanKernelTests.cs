@@ -173,6 +173,12 @@ public sealed class VxlanKernelTests : IDisposable
         _rtnl.RouteReplace(new RouteEntry { Dst = route.Dst, Gateway = route.Gateway, OutputIndex = vx, Flags = Rtnl.RTNH_F_ONLINK });
         _rtnl.NeighReplace(new Neigh { Family = Rtnl.AF_INET, LinkIndex = vx, State = Rtnl.NUD_PERMANENT, Ip = IPAddress.Parse("10.244.2.0"), HardwareAddr = peerMac });
         Assert.Single(_rtnl.RouteList(Rtnl.AF_INET), x => x.Dst?.ToString() == "10.244.2.0/24");
+
+        // A dropped peer: its route and neighbour go with the existing delete requests.
+        _rtnl.RouteDel(new RouteEntry { Dst = route.Dst, Gateway = route.Gateway, OutputIndex = vx, Flags = Rtnl.RTNH_F_ONLINK });
+        _rtnl.NeighDel(new Neigh { Family = Rtnl.AF_INET, LinkIndex = vx, State = Rtnl.NUD_PERMANENT, Ip = IPAddress.Parse("10.244.2.0") });
+        Assert.DoesNotContain(_rtnl.RouteList(Rtnl.AF_INET), x => x.Dst?.ToString() == "10.244.2.0/24");
+        Assert.DoesNotContain(_rtnl.NeighList(Rtnl.AF_INET, vx), n => n.Ip!.Equals(IPAddress.Parse("10.244.2.0")));
     }
 
     [Fact]
