@@ -58,6 +58,7 @@ public static class Rtnl
     public const byte RTN_UNICAST = 1;
     public const byte RTN_LOCAL = 2;
     public const uint RTNH_F_ONLINK = 4;
+    public const uint RTM_F_LOOKUP_TABLE = 0x1000; // ip route get: report the table the route came from
 
     public const ushort RTA_DST = 1;
     public const ushort RTA_SRC = 2;
@@ -132,7 +133,10 @@ public static class Rtnl
     public const ushort NDA_DST = 1;
     public const ushort NDA_LLADDR = 2;
     public const ushort NDA_VLAN = 5;
+    public const ushort NDA_PORT = 6;
+    public const ushort NDA_VNI = 7;
     public const ushort NDA_IFINDEX = 8;
+    public const ushort NUD_NOARP = 0x40;
     public const ushort NUD_PERMANENT = 0x80;
     public const byte NTF_SELF = 0x02;
     public const byte NTF_MASTER = 0x04;
