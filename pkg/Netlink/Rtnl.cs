@@ -126,6 +126,7 @@ public static class Rtnl
     public const ushort IFA_LABEL = 3;
     public const ushort IFA_BROADCAST = 4;
     public const ushort IFA_FLAGS = 8;
+    public const uint IFA_F_NODAD = 0x02;
     public const uint IFA_F_DADFAILED = 0x08;
     public const uint IFA_F_TENTATIVE = 0x40;
 
