@@ -265,7 +265,7 @@ public sealed class BridgeFirewallHardeningTests
     }
 
     private static string NetConf(BridgeLab lab, string name, string bridge, string subnet, string extra, string version = "1.0.0") =>
-        $$$"""{"cniVersion":"{{{version}}}","name":"{{{name}}}","type":"bridge","bridge":"{{{bridge}}}",{{{extra}}},"ipam":{"type":"host-local","ranges":[[{"subnet":"{{{subnet}}}"}]],"dataDir":"{{{lab.DataDir}}}"}}""";
+        $$$"""{"cniVersion":"{{{version}}}","name":"{{{name}}}","type":"bridge","bridge":"{{{bridge}}}",{{{extra}}},"ipam":{"type":"host-local","ranges":[[{"subnet":"{{{subnet}}}"}]],"dataDir":"{{{lab.DataDir}}}","indexDir":"{{{lab.DataDir}}}/.index"}}""";
 
     /// <summary>The reference's chain name, computed here independently of the code under test.</summary>
     private static string MasqChain(string network, string id) =>
