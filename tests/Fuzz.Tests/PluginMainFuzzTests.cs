@@ -55,18 +55,19 @@ public sealed class PluginMainFuzzTests(ITestOutputHelper output)
         string target = $"PluginMain/{plugin}";
         var findings = new Findings(target);
         string[] machineLinksBefore = Sandbox.VisibleLinks();
+        // The corpus is read before the sandbox is entered: it lays a tmpfs over /tmp, where a checkout may live.
+        var seeds = Corpus.Configs.Select(c => c.Bytes).ToList();
+        // Prevresults of every version spliced into a seed, so prevResult parsing is fuzzed through the verbs.
+        foreach (var (version, result) in Corpus.Results)
+        {
+            string conf = $$"""{"cniVersion":"{{version}}","name":"fz","type":"{{plugin}}","ipam":{"type":"host-local","subnet":"10.9.0.0/24","dataDir":"/tmp/fz"},"prevResult":""";
+            seeds.Add([.. Encoding.UTF8.GetBytes(conf), .. result, (byte)'}']);
+        }
+
+        var args = Corpus.CniArgs.Select(Encoding.UTF8.GetBytes).ToList();
         Sandbox.Run(() =>
         {
             var rng = FuzzSettings.Rng(target);
-            var seeds = Corpus.Configs.Select(c => c.Bytes).ToList();
-            // Prevresults of every version spliced into a seed, so prevResult parsing is fuzzed through the verbs.
-            foreach (var (version, result) in Corpus.Results)
-            {
-                string conf = $$"""{"cniVersion":"{{version}}","name":"fz","type":"{{plugin}}","ipam":{"type":"host-local","subnet":"10.9.0.0/24","dataDir":"/tmp/fz"},"prevResult":""";
-                seeds.Add([.. Encoding.UTF8.GetBytes(conf), .. result, (byte)'}']);
-            }
-
-            var args = Corpus.CniArgs.Select(Encoding.UTF8.GetBytes).ToList();
             var mutator = new Mutator(rng, seeds);
             var argsMutator = new Mutator(rng, args);
             string cniPath = Directory.CreateTempSubdirectory("cnit-fuzz-path-").FullName; // no IPAM plugin to delegate to

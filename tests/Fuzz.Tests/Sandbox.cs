@@ -45,6 +45,7 @@ internal static partial class Sandbox
     {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
+        LoadReferencedAssemblies();
         var thread = new Thread(() =>
         {
             try
@@ -61,6 +62,26 @@ internal static partial class Sandbox
         thread.Join();
         failure?.Throw();
         return result;
+    }
+
+    /// <summary>
+    /// Loads every assembly the tests reach before the tmpfs hides them: a checkout (and so the test's own output
+    /// directory) may live under /tmp, and an assembly first needed inside the sandbox could not be found there.
+    /// </summary>
+    private static void LoadReferencedAssemblies()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<System.Reflection.Assembly>([typeof(Sandbox).Assembly]);
+        while (pending.TryPop(out var assembly))
+        {
+            foreach (var name in assembly.GetReferencedAssemblies())
+            {
+                if (seen.Add(name.FullName))
+                {
+                    pending.Push(System.Reflection.Assembly.Load(name));
+                }
+            }
+        }
     }
 
     private static unsafe void Enter()
