@@ -54,14 +54,18 @@ public sealed class HostileConfigTests
     [MemberData(nameof(Plugins))]
     public void Every_plugin_refuses_the_smuggled_name_before_touching_anything(string plugin)
     {
+        // The plugin runs in a host namespace of the test's own: should the refusal ever break, whatever it makes
+        // (a bridge, a macvlan on "lo") is made there, never in the machine's namespace.
+        using var host = new TestNetns("host");
         using var ctr = new TestNetns("ctr", loopbackUp: false);
         string dataDir = Directory.CreateTempSubdirectory("cnit-hostile-").FullName;
         try
         {
             string conf = $$$"""{"cniVersion":"1.0.0","name":"ok","type":"{{{plugin}}}","master":"lo","NAME":"{{{Injection}}}","ipam":{"type":"host-local","subnet":"10.77.0.0/24","dataDir":"{{{dataDir}}}","indexDir":"{{{dataDir}}}/.index"}}""";
-            var a = Plugin.Exec(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path), conf);
+            var a = Plugin.Exec(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path), conf, host);
             Assert.True(a.ErrorCode == 7, $"{plugin}: {a}");
             Assert.Empty(Directory.GetFileSystemEntries(dataDir));
+            Assert.Empty(BridgeLab.Links(host));
             Assert.DoesNotContain("state UP", ctr.Ip("link", "show", "lo").Stdout);
         }
         finally
@@ -74,22 +78,25 @@ public sealed class HostileConfigTests
     [MemberData(nameof(Plugins))]
     public void A_config_that_is_not_utf8_is_a_decoding_error(string plugin)
     {
+        using var host = new TestNetns("host");
         using var ctr = new TestNetns("ctr", loopbackUp: false);
         byte[] conf = [.. """{"cniVersion":"1.0.0","name":"ok","type":"x"""u8, 0xff, 0xfe, .. "\"}"u8];
         foreach (string command in new[] { "ADD", "DEL", "CHECK" })
         {
-            var a = ExecBytes(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path).As(command), conf);
+            var a = Plugin.Exec(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path).As(command), conf, host);
             Assert.True(a.ErrorCode == 6, $"{plugin} {command}: {a}");
             Assert.Contains("UTF-8", a.ErrorMessage);
         }
 
         Assert.DoesNotContain("state UP", ctr.Ip("link", "show", "lo").Stdout);
+        Assert.Empty(BridgeLab.Links(host));
     }
 
     [Theory]
     [MemberData(nameof(Plugins))]
     public void An_escaped_lone_surrogate_is_a_decoding_error(string plugin)
     {
+        using var host = new TestNetns("host");
         using var ctr = new TestNetns("ctr", loopbackUp: false);
         foreach (string conf in new[]
         {
@@ -97,9 +104,11 @@ public sealed class HostileConfigTests
             """{"cniVersion":"1.0.0","name":"ok","type":"\udc00","ipam":{"type":"host-local","subnet":"\ud800"}}""",
         })
         {
-            var a = Plugin.Exec(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path), conf);
+            var a = Plugin.Exec(Paths.Ours(plugin), CniCall.Add("c1", ctr.Path), conf, host);
             Assert.True(a.ErrorCode == 6, $"{plugin} {conf}: {a}");
         }
+
+        Assert.Empty(BridgeLab.Links(host));
     }
 
     [Fact]
@@ -139,18 +148,4 @@ public sealed class HostileConfigTests
 
     private static string Normalize(string result, TestNetns ns) =>
         ResultNormalizer.Normalize(result.Replace(ns.Path, "<netns>"), "1.0.0", "mac", "name");
-
-    private static CniOutcome ExecBytes(string binary, CniCall call, byte[] stdin)
-    {
-        var env = new Dictionary<string, string>
-        {
-            ["CNI_COMMAND"] = call.Command,
-            ["CNI_CONTAINERID"] = call.ContainerId!,
-            ["CNI_NETNS"] = call.Netns!,
-            ["CNI_IFNAME"] = call.IfName!,
-            ["CNI_PATH"] = Path.GetDirectoryName(binary)!,
-        };
-        var o = Shell.Run(binary, [], stdin, env);
-        return new CniOutcome(o.ExitCode, o.Stdout, o.Stderr);
-    }
 }

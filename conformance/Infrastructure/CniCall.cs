@@ -42,7 +42,11 @@ public sealed record CniOutcome(int ExitCode, string Stdout, string Stderr)
 /// <summary>Execs a plugin binary as a runtime does: env + stdin, stdout and exit code read back.</summary>
 public static class Plugin
 {
-    public static CniOutcome Exec(string binary, CniCall call, string stdin, TestNetns? hostNs = null)
+    public static CniOutcome Exec(string binary, CniCall call, string stdin, TestNetns? hostNs = null) =>
+        Exec(binary, call, System.Text.Encoding.UTF8.GetBytes(stdin), hostNs);
+
+    /// <summary>The same with the config as bytes, which reach the plugin unchanged (UTF-8 or not).</summary>
+    public static CniOutcome Exec(string binary, CniCall call, byte[] stdin, TestNetns? hostNs = null)
     {
         var env = new Dictionary<string, string>
         {

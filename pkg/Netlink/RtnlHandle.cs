@@ -44,13 +44,18 @@ public sealed partial class RtnlHandle : IDisposable
         ReadReplies<bool>(BinaryPrimitives.ReadUInt32LittleEndian(request[8..]), dump: false, null, null, operation);
     }
 
-    /// <summary>Sends a request with NLM_F_ACK that returns one object (e.g. RTM_GETLINK by name); null if none came.</summary>
+    /// <summary>
+    /// Sends a request that returns one object (e.g. RTM_GETLINK by name); null if none came. With NLM_F_ACK in the
+    /// request the ACK that follows the object is read too; without it (as iproute2 sends RTM_GETROUTE for one
+    /// destination) the object is the whole answer.
+    /// </summary>
     internal T? Get<T>(ReadOnlySpan<byte> request, MessageParser<T> parser, string operation)
         where T : class
     {
         var items = new List<T>(1);
+        bool ackFollows = (BinaryPrimitives.ReadUInt16LittleEndian(request[6..]) & Rtnl.NLM_F_ACK) != 0;
         _socket.Send(request);
-        ReadReplies(BinaryPrimitives.ReadUInt32LittleEndian(request[8..]), dump: false, parser, items, operation);
+        ReadReplies(BinaryPrimitives.ReadUInt32LittleEndian(request[8..]), dump: false, parser, items, operation, ackFollows);
         return items.Count > 0 ? items[0] : null;
     }
 
@@ -74,8 +79,11 @@ public sealed partial class RtnlHandle : IDisposable
         }
     }
 
-    /// <summary>Reads replies to <paramref name="seq"/> until the ACK or NLMSG_DONE; returns whether the dump was interrupted.</summary>
-    private bool ReadReplies<T>(uint seq, bool dump, MessageParser<T>? parser, List<T>? items, string operation)
+    /// <summary>
+    /// Reads replies to <paramref name="seq"/> until the ACK or NLMSG_DONE (or, when no ACK follows, the one
+    /// answer); returns whether the dump was interrupted.
+    /// </summary>
+    private bool ReadReplies<T>(uint seq, bool dump, MessageParser<T>? parser, List<T>? items, string operation, bool ackFollows = true)
     {
         bool interrupted = false;
         while (true)
@@ -121,6 +129,11 @@ public sealed partial class RtnlHandle : IDisposable
 
                         if (!dump && (reader.Flags & Rtnl.NLM_F_MULTI) == 0)
                         {
+                            if (!ackFollows)
+                            {
+                                return interrupted; // the answer was all there is
+                            }
+
                             continue; // the ACK follows
                         }
 

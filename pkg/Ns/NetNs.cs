@@ -12,6 +12,9 @@ namespace CniPlugins.Ns;
 /// </summary>
 public sealed class NetNs : IDisposable
 {
+    /// <summary>The calling thread's namespace; /proc/self/ns/net would be the main thread's.</summary>
+    private const string CurrentPath = "/proc/thread-self/ns/net";
+
     private NetNs(SafeFileHandle handle, string path)
     {
         Handle = handle;
@@ -96,8 +99,12 @@ public sealed class NetNs : IDisposable
         }
     }
 
-    /// <summary>The namespace the plugin process itself runs in (its main thread's).</summary>
-    public static NetNs OpenProcessNamespace() => Open("/proc/self/ns/net");
+    /// <summary>
+    /// The namespace the calling thread is in: the host side of an attachment, where netlink sockets opened on the
+    /// same thread act too. For a plugin process that is its own namespace; code run on a thread moved into another
+    /// namespace (a test's sandbox) gets that one, never the main thread's.
+    /// </summary>
+    public static NetNs OpenCurrent() => Open(CurrentPath);
 
     /// <summary>
     /// True when <paramref name="path"/> names the namespace the plugin runs in. A path that cannot be opened is
@@ -106,7 +113,7 @@ public sealed class NetNs : IDisposable
     public static bool IsPluginOwnNamespace(string path) =>
         // Compared by device and inode without opening anything: every ADD and DEL pays for this check, and a
         // path that is not a namespace (or gone) must cost no exception.
-        Interop.TryStatId(path, out var target) && Interop.TryStatId("/proc/self/ns/net", out var own) && target == own;
+        Interop.TryStatId(path, out var target) && Interop.TryStatId(CurrentPath, out var own) && target == own;
 
     /// <summary>
     /// Runs <paramref name="body"/> inside this namespace on a fresh OS thread and returns its result; the body's
@@ -122,7 +129,7 @@ public sealed class NetNs : IDisposable
             // and nothing else ever runs on it.
             try
             {
-                using var original = Open("/proc/thread-self/ns/net");
+                using var original = Open(CurrentPath);
                 Interop.Setns(Handle, Path);
                 try
                 {

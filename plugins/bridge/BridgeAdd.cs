@@ -24,7 +24,7 @@ internal static class BridgeAdd
         RefuseUnwritableNames(conf, args);
 
         using var ns = NetNs.Open(args.Netns);
-        using var hostNs = NetNs.OpenProcessNamespace();
+        using var hostNs = NetNs.OpenCurrent();
         using var host = RtnlHandle.Open();
         using var container = RtnlHandle.OpenIn(ns);
 
