@@ -53,6 +53,14 @@ public sealed class VxlanL2Tests
             Assert.True(VxlanLab.Reaches(c.Ns, "10.60.0.1"), $"{c} -> gateway");
             Assert.Contains(VxlanLab.Neighbours(c.Ns, "eth0"), n => n.StartsWith($"10.60.0.1 {GatewayMac} ", StringComparison.Ordinal));
         }
+
+        // The hosts do not fight over the anycast MAC: no host learned it behind the VXLAN port (frames from it are
+        // kept off that port by the network's bridge-family table).
+        foreach (var h in lab.Hosts)
+        {
+            Assert.DoesNotContain(VxlanLab.RemoteFdb(h.Ns, Device), e => e.StartsWith(GatewayMac, StringComparison.Ordinal));
+            h.Ns.Exec("nft", "list", "table", "bridge", "cni_vxlan_" + Device).EnsureSuccess($"nft table on {h}");
+        }
     }
 
     [Fact]
@@ -127,6 +135,27 @@ public sealed class VxlanL2Tests
         // Adding the peer back restores its entry.
         lab[1].Join(lab.L2Conf(lab[1], Vni));
         Assert.Equal([ZeroEntry(lab[2]), ZeroEntry(lab[3])], VxlanLab.FloodEntries(lab[1].Ns, Device));
+    }
+
+    [Fact]
+    public void An_ipv6_underlay_carries_the_overlay_with_70_bytes_off_the_mtu()
+    {
+        using var lab = new VxlanLab(hosts: 2);
+        var a = lab[1].Join(lab.L2Conf(lab[1], Vni, ipv6Underlay: true));
+        var b = lab[2].Join(lab.L2Conf(lab[2], Vni, ipv6Underlay: true));
+        foreach (var h in lab.Hosts)
+        {
+            var vx = VxlanLab.Link(h.Ns, Device)!;
+            Assert.Equal(h.Ip6, (string?)vx["linkinfo"]!["info_data"]!["local"]);
+            Assert.Equal(1430, (int?)vx["mtu"]);
+            var other = lab.Hosts.Single(o => o != h);
+            Assert.Equal([$"00:00:00:00:00:00 {other.Ip6} self permanent"], VxlanLab.FloodEntries(h.Ns, Device));
+        }
+
+        Assert.Equal(1430, (int?)VxlanLab.Link(a.Ns, "eth0")!["mtu"]);
+        Assert.True(VxlanLab.ReachesWithDf(a.Ns, b.Ip, 1430 - 28), $"1430-byte packet {a} -> {b}");
+        Assert.True(VxlanLab.ReachesWithDf(b.Ns, a.Ip, 1430 - 28), $"1430-byte packet {b} -> {a}");
+        Assert.False(VxlanLab.ReachesWithDf(a.Ns, b.Ip, 1430 - 27), $"1431-byte packet with DF {a} -> {b}");
     }
 
     [Fact]

@@ -61,6 +61,33 @@ public sealed class VxlanL3Tests
     }
 
     [Fact]
+    public void A_forward_policy_of_drop_does_not_cut_the_overlay_and_the_rules_go_with_the_last_container()
+    {
+        using var lab = new VxlanLab(hosts: 2);
+        foreach (var h in lab.Hosts)
+        {
+            // As on any host running Docker.
+            h.Ns.Exec("iptables", "-P", "FORWARD", "DROP").EnsureSuccess("FORWARD DROP");
+        }
+
+        var a = lab[1].Join(lab.L3Conf(lab[1], Vni));
+        var b = lab[2].Join(lab.L3Conf(lab[2], Vni));
+        Assert.Empty(VxlanLab.Unreachable([(a, b.Ip), (b, a.Ip)]));
+
+        string rules = lab[1].Ns.Exec("iptables", "-S", "FORWARD").EnsureSuccess("iptables -S").Stdout;
+        Assert.Contains("-P FORWARD DROP", rules);
+        Assert.Contains("-j CNI-VXLAN-FWD", rules);
+        string chain = lab[1].Ns.Exec("iptables", "-S", "CNI-VXLAN-FWD").EnsureSuccess("iptables -S CNI-VXLAN-FWD").Stdout;
+        Assert.Contains($"-i {Bridge}", chain);
+        Assert.Contains($"-o {Bridge}", chain);
+
+        var del = lab[1].Run(a.Call.As("DEL"), a.Conf);
+        Assert.True(del.Success, del.ToString());
+        Assert.DoesNotContain("CNI-VXLAN-FWD", lab[1].Ns.Exec("iptables-save", "-t", "filter").EnsureSuccess("iptables-save").Stdout);
+        Assert.Contains("CNI-VXLAN-FWD", lab[2].Ns.Exec("iptables-save", "-t", "filter").EnsureSuccess("iptables-save").Stdout);
+    }
+
+    [Fact]
     public void A_ping_of_exactly_the_overlay_mtu_passes_and_one_byte_more_with_df_fails()
     {
         using var lab = new VxlanLab(hosts: 2);

@@ -54,8 +54,8 @@ internal sealed class VxlanLab : IDisposable
     public VxlanHost this[int n] => _hosts[n - 1];
 
     /// <summary>The JSON array of underlay addresses of <paramref name="peers"/> (an l2 <c>peers</c> value).</summary>
-    public static string L2Peers(IEnumerable<VxlanHost> peers) =>
-        "[" + string.Join(",", peers.Select(p => $"\"{p.Ip}\"")) + "]";
+    public static string L2Peers(IEnumerable<VxlanHost> peers, bool ipv6 = false) =>
+        "[" + string.Join(",", peers.Select(p => $"\"{(ipv6 ? p.Ip6 : p.Ip)}\"")) + "]";
 
     /// <summary>The JSON array of <c>{underlay, subnet}</c> of <paramref name="peers"/> (an l3 <c>peers</c> value).</summary>
     public static string L3Peers(IEnumerable<VxlanHost> peers) =>
@@ -67,11 +67,13 @@ internal sealed class VxlanLab : IDisposable
     /// (the host's own address included: the plugin skips it, so the same list serves every node).
     /// </summary>
     /// <param name="group">A multicast group to use instead of peers.</param>
+    /// <param name="ipv6Underlay">Peers by their IPv6 underlay addresses.</param>
     public string L2Conf(VxlanHost host, int vni, string extra = "", IEnumerable<VxlanHost>? peers = null,
-        bool gateway = true, string subnetPrefix = "10.60.0", int rangeOffset = 0, string? name = null, string? group = null)
+        bool gateway = true, string subnetPrefix = "10.60.0", int rangeOffset = 0, string? name = null, string? group = null,
+        bool ipv6Underlay = false)
     {
         int start = (10 * host.Index) + rangeOffset;
-        string flood = group is null ? $"\"peers\":{L2Peers(peers ?? _hosts)}" : $"\"group\":\"{group}\"";
+        string flood = group is null ? $"\"peers\":{L2Peers(peers ?? _hosts, ipv6Underlay)}" : $"\"group\":\"{group}\"";
         string members = $"\"vni\":{vni},{flood}" + (gateway ? ",\"isGateway\":true" : "") + Comma(extra);
         string ipam = $$"""
             "subnet":"{{subnetPrefix}}.0/24","rangeStart":"{{subnetPrefix}}.{{start}}","rangeEnd":"{{subnetPrefix}}.{{start + 9}}"
