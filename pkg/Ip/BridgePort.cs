@@ -2,10 +2,13 @@ using CniPlugins.Fs;
 using CniPlugins.Netlink;
 using CniPlugins.Types;
 
-namespace CniPlugins.Bridge;
+namespace CniPlugins.Ip;
 
-/// <summary>The host end of the veth as a port of the bridge: membership, hairpin, isolation, VLANs.</summary>
-internal static class BridgePort
+/// <summary>
+/// A host-side link as a port of a bridge (the bridge plugin's veths, the vxlan overlay's veths and VXLAN device):
+/// membership, hairpin, isolation, VLANs, and the lock that serialises decisions about a bridge's ports across runs.
+/// </summary>
+public static class BridgePort
 {
     private const string LockDir = "/run/cni-plugins";
 
@@ -51,7 +54,10 @@ internal static class BridgePort
         }
     }
 
-    /// <summary>Serialises the "first port in / last port out" decisions (isolation rules) of one bridge across runs.</summary>
+    /// <summary>
+    /// Serialises the "first port in / last port out" decisions of one bridge across runs (isolation rules, the
+    /// overlay's shared devices and forward rules).
+    /// </summary>
     public static FileLock LockBridge(string bridgeName)
     {
         Directory.CreateDirectory(LockDir);
