@@ -64,7 +64,10 @@ public static class BridgePort
         return FileLock.Acquire(Path.Combine(LockDir, $"bridge-{bridgeName}.lock"), 0x180 /* 0600 */);
     }
 
-    /// <summary>How many links other than <paramref name="exceptIndex"/> are ports of the bridge now.</summary>
-    public static int CountPorts(RtnlHandle host, int bridgeIndex, int exceptIndex = 0) =>
-        host.LinkList().Count(l => l.MasterIndex == bridgeIndex && l.Index != exceptIndex);
+    /// <summary>
+    /// How many links are ports of the bridge now, not counting <paramref name="exceptIndex"/> nor links of kind
+    /// <paramref name="exceptKind"/> (the overlay's VXLAN device is a port that stays when containers are gone).
+    /// </summary>
+    public static int CountPorts(RtnlHandle host, int bridgeIndex, int exceptIndex = 0, string? exceptKind = null) =>
+        host.LinkList().Count(l => l.MasterIndex == bridgeIndex && l.Index != exceptIndex && (exceptKind is null || l.Kind != exceptKind));
 }

@@ -48,6 +48,7 @@ internal static class SharedDevices
             }
         }
 
+        ForwardAccept.Ensure(conf.BridgeName);
         return host.GetLinkByIndex(bridge.Index);
     }
 

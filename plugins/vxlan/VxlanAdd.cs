@@ -27,6 +27,8 @@ internal static class VxlanAdd
             ScriptInput.Attachment(conf.Name, args.ContainerId, args.IfName);
         }
 
+        ScriptInput.MatchedBridge(conf.BridgeName); // it reaches the forward rules
+
         using var ns = NetNs.Open(args.Netns);
         using var hostNs = NetNs.OpenCurrent();
         using var host = RtnlHandle.Open();
@@ -46,6 +48,7 @@ internal static class VxlanAdd
 
         var (hostVeth, contVeth) = VethSetup.Create(container, host, hostNs, args.IfName, mtu, mac);
         rollback.Add($"delete {args.IfName}", () => container.TryLinkDelByName(args.IfName));
+        rollback.Add($"remove the forward rules of {bridge.Name} if unused", () => VxlanDel.RemoveForwardIfUnused(bridge.Name, exceptPort: hostVeth.Index));
         BridgePort.Configure(host, bridge, hostVeth, conf.HairpinMode, isolated: false, vlan: 0, trunk: [], preserveDefaultVlan: true);
 
         var bridgeIface = new Interface { Name = bridge.Name, Mac = bridge.Mac };

@@ -59,6 +59,7 @@ internal static class VxlanCheck
             }
         }
 
+        ForwardAccept.Check(conf.BridgeName);
         if (conf.IpMasq && conf.IpamType is not null)
         {
             IpMasq.Check(IpMasq.SelectBackend(conf.IpMasqBackend), conf.Name, args.ContainerId, args.IfName,

@@ -6,7 +6,7 @@ using CniPlugins.Types;
 
 namespace CniPlugins.Vxlan;
 
-/// <summary>GC and STATUS: IPAM does the bookkeeping; the overlay adds its masquerade rules to GC and its underlay to STATUS.</summary>
+/// <summary>GC and STATUS: IPAM does the bookkeeping; the overlay adds its masquerade and forward rules to GC and its underlay to STATUS.</summary>
 internal static class VxlanDelegation
 {
     public static void Gc(CmdArgs args)
@@ -17,6 +17,8 @@ internal static class VxlanDelegation
         {
             IpMasq.Gc(conf.Name, conf.GcValidAttachments?.Select(a => (a.ContainerId, a.IfName)).ToList() ?? []);
         }
+
+        VxlanDel.RemoveForwardIfUnused(conf.BridgeName);
     }
 
     /// <summary>Code 50 while the underlay interface or its address is missing: no container could reach another host.</summary>
