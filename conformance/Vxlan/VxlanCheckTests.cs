@@ -43,6 +43,20 @@ public sealed class VxlanCheckTests
     }
 
     [Fact]
+    public void Check_fails_when_the_anycast_gateway_filter_is_gone()
+    {
+        using var lab = new VxlanLab(hosts: 2);
+        var h = lab[1];
+        string conf = lab.L2Conf(h, Vni);
+        var c = h.Join(conf);
+        string check = WithPrev(conf, c.Added.Stdout);
+        Assert.True(h.Run(c.Call.As("CHECK"), check).Success);
+        h.Ns.Exec("nft", "delete", "table", "bridge", VxlanL2Tests.GatewayTable).EnsureSuccess("nft delete table");
+        var bad = h.Run(c.Call.As("CHECK"), check);
+        Assert.False(bad.Success, bad.ToString());
+    }
+
+    [Fact]
     public void Check_fails_when_the_container_veth_is_gone()
     {
         using var lab = new VxlanLab(hosts: 2);

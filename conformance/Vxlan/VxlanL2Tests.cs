@@ -15,6 +15,9 @@ public sealed class VxlanL2Tests
     /// <summary>The anycast gateway's MAC: 0a:58:ff and the VNI's three bytes, the same on every host.</summary>
     private const string GatewayMac = "0a:58:ff:00:00:2a";
 
+    /// <summary>The bridge-family nftables table that keeps the anycast gateway off the tunnel: VNI and UDP port.</summary>
+    internal const string GatewayTable = "cni_vxlan_42_4789";
+
     private static string ZeroEntry(VxlanHost peer) => $"00:00:00:00:00:00 {peer.Ip} self permanent";
 
     [Fact]
@@ -54,12 +57,15 @@ public sealed class VxlanL2Tests
             Assert.Contains(VxlanLab.Neighbours(c.Ns, "eth0"), n => n.StartsWith($"10.60.0.1 {GatewayMac} ", StringComparison.Ordinal));
         }
 
-        // The hosts do not fight over the anycast MAC: no host learned it behind the VXLAN port (frames from it are
-        // kept off that port by the network's bridge-family table).
+        // The hosts do not fight over the anycast MAC: no host learned it behind the VXLAN port (frames from it and
+        // ARP for the gateway are kept off that port by the network's bridge-family table).
         foreach (var h in lab.Hosts)
         {
             Assert.DoesNotContain(VxlanLab.RemoteFdb(h.Ns, Device), e => e.StartsWith(GatewayMac, StringComparison.Ordinal));
-            h.Ns.Exec("nft", "list", "table", "bridge", "cni_vxlan_" + Device).EnsureSuccess($"nft table on {h}");
+            string table = h.Ns.Exec("nft", "list", "table", "bridge", GatewayTable).EnsureSuccess($"nft table on {h}").Stdout;
+            Assert.Contains($"iifname \"{Device}\" ether saddr {GatewayMac} drop", table);
+            Assert.Contains($"oifname \"{Device}\" ether saddr {GatewayMac} drop", table);
+            Assert.Contains($"oifname \"{Device}\" arp daddr ip 10.60.0.1 drop", table);
         }
     }
 
@@ -146,7 +152,7 @@ public sealed class VxlanL2Tests
         foreach (var h in lab.Hosts)
         {
             var vx = VxlanLab.Link(h.Ns, Device)!;
-            Assert.Equal(h.Ip6, (string?)vx["linkinfo"]!["info_data"]!["local"]);
+            Assert.Equal(h.Ip6, (string?)vx["linkinfo"]!["info_data"]!["local6"]);
             Assert.Equal(1430, (int?)vx["mtu"]);
             var other = lab.Hosts.Single(o => o != h);
             Assert.Equal([$"00:00:00:00:00:00 {other.Ip6} self permanent"], VxlanLab.FloodEntries(h.Ns, Device));

@@ -267,8 +267,11 @@ internal sealed class VxlanHost : IDisposable
     public string DataDir { get; } = "";
 
     /// <summary>A vxlan config run on this host: the plugin's members and host-local's, the store this host's.</summary>
-    public string Conf(string netName, string members, string ipamMembers) =>
-        $$"""{"cniVersion":"1.0.0","name":"{{netName}}","type":"vxlan",{{members}},"ipam":{"type":"host-local",{{ipamMembers}},"dataDir":"{{DataDir}}","indexDir":"{{DataDir}}/.index""" + "}}";
+    public string Conf(string netName, string members, string ipamMembers)
+    {
+        string ipam = $$"""{"type":"host-local",{{ipamMembers}},"dataDir":"{{DataDir}}","indexDir":"{{DataDir}}/.index"}""";
+        return $$"""{"cniVersion":"1.0.0","name":"{{netName}}","type":"vxlan",{{members}},"ipam":""" + ipam + "}";
+    }
 
     public TestNetns NewContainerNs()
     {
