@@ -30,22 +30,25 @@ internal static class SharedDevices
         }
         else
         {
+            // The filter first, then the MAC, then the tunnel port: the bridge sends frames from its new MAC at once
+            // (IPv6 DAD, MLD, router solicitations), and one that crossed the tunnel before the filter existed would
+            // teach the other hosts the anycast MAC behind this one.
+            if (conf.IsGateway && gateways.Count > 0)
+            {
+                byte[] mac = VtepMac.ForGateway((uint)conf.Vni);
+                AnycastGatewayFilter.Apply((uint)conf.Vni, conf.Port, device.Name, mac, gateways);
+                if (!bridge.HardwareAddr.AsSpan().SequenceEqual(mac))
+                {
+                    host.LinkSetHardwareAddr(bridge.Index, mac);
+                }
+            }
+
             if (device.MasterIndex != bridge.Index)
             {
                 BridgePort.Configure(host, bridge, device, hairpin: false, isolated: false, vlan: 0, trunk: [], preserveDefaultVlan: true);
             }
 
             L2Peers.Sync(host, device, conf, underlay.Local);
-            if (conf.IsGateway && gateways.Count > 0)
-            {
-                byte[] mac = VtepMac.ForGateway((uint)conf.Vni);
-                if (!bridge.HardwareAddr.AsSpan().SequenceEqual(mac))
-                {
-                    host.LinkSetHardwareAddr(bridge.Index, mac);
-                }
-
-                AnycastGatewayFilter.Apply((uint)conf.Vni, conf.Port, device.Name, mac, gateways);
-            }
         }
 
         ForwardAccept.Ensure(conf.BridgeName);
