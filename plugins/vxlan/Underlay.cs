@@ -15,9 +15,22 @@ internal sealed record Underlay(Link Link, IPAddress Local)
     /// <summary>Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14); an IPv6 outer header is 40.</summary>
     private const int OverheadV4 = 50, OverheadV6 = 70;
 
-    /// <summary>The configured MTU, or the underlay's less the encapsulation.</summary>
-    public int OverlayMtu(VxlanConfig conf) =>
-        conf.Mtu > 0 ? conf.Mtu : Link.Mtu - (Local.AddressFamily == AddressFamily.InterNetwork ? OverheadV4 : OverheadV6);
+    /// <summary>
+    /// The configured MTU, or the underlay's less the encapsulation. A larger configured one is refused: the kernel
+    /// holds the VXLAN device (and so the bridge) to the underlay's less the encapsulation whatever it is asked, and
+    /// veths above it would send frames the tunnel drops.
+    /// </summary>
+    public int OverlayMtu(VxlanConfig conf)
+    {
+        int max = Link.Mtu - (Local.AddressFamily == AddressFamily.InterNetwork ? OverheadV4 : OverheadV6);
+        if (conf.Mtu > max)
+        {
+            throw CniException.InvalidConfig($"mtu {conf.Mtu} does not fit the underlay: {Link.Name} has MTU {Link.Mtu}, the encapsulation takes {Link.Mtu - max}",
+                $"set mtu to {max} or less, or leave it out");
+        }
+
+        return conf.Mtu > 0 ? conf.Mtu : max;
+    }
 
     /// <summary>
     /// <c>underlayInterface</c>, else the interface holding <c>localIP</c>, else the default route's; the local
