@@ -118,7 +118,7 @@ public sealed class VxlanFaultTests
     public static TheoryData<string> BadConfigs => new()
     {
         "vni 0", "vni 2^24", "vni missing", "peer not an address", "l3 peer subnet overlapping the host's",
-        "unknown underlay interface", "unknown mode", "peers and group together",
+        "unknown underlay interface", "unknown mode", "peers and group together", "mtu above the underlay's less 50",
     };
 
     private static string BadConf(VxlanLab lab, VxlanHost h, string what) => what switch
@@ -132,6 +132,7 @@ public sealed class VxlanFaultTests
         "unknown underlay interface" => lab.L2Conf(h, Vni, "\"underlayInterface\":\"nosuch0\""),
         "unknown mode" => lab.L2Conf(h, Vni, "\"mode\":\"l4\""),
         "peers and group together" => lab.L2Conf(h, Vni, "\"group\":\"239.1.1.1\""),
+        "mtu above the underlay's less 50" => lab.L2Conf(h, Vni, "\"mtu\":1451"),
         _ => throw new ArgumentOutOfRangeException(nameof(what)),
     };
 
@@ -157,7 +158,7 @@ public sealed class VxlanFaultTests
         // The control for the refusals above: the same lab, host and names, with the keys right.
         using var lab = new VxlanLab(hosts: 2);
         var h = lab[1];
-        h.Join(h.Conf(Net, "\"vni\":42,\"peers\":[\"10.99.0.2\"],\"underlayInterface\":\"eth0\",\"mode\":\"l2\"", "\"subnet\":\"10.60.0.0/24\""));
+        h.Join(h.Conf(Net, "\"vni\":42,\"peers\":[\"10.99.0.2\"],\"underlayInterface\":\"eth0\",\"mode\":\"l2\",\"mtu\":1450", "\"subnet\":\"10.60.0.0/24\""));
         h.Join(h.Conf("vx43",
             "\"mode\":\"l3\",\"vni\":43,\"peers\":[{\"underlay\":\"10.99.0.2\",\"subnet\":\"10.70.2.0/24\"}]", "\"subnet\":\"10.70.1.0/24\""));
         Assert.Equal(["eth0", "vxbr42", "vxbr43", "vxlan42", "vxlan43"], VxlanLab.Links(h.Ns).Where(n => !n.StartsWith("veth", StringComparison.Ordinal)));
