@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # bridge + host-local, ours against the reference side by side in one run:
 #   1. ADD then DEL of one container (hyperfine, mean of many runs);
-#   2. 50 containers added in parallel onto one bridge (wall time; all must succeed with distinct addresses).
+#   2. 50 containers added in parallel onto one bridge (wall time; all must succeed with distinct addresses);
+#   3. the firewall on a busy node: ADD + DEL with ipMasq (and portmap ADD + DEL, once built) in a host namespace
+#      whose nat table is empty, then holding a kube-proxy-sized table (2,000 services, 11 rules each, loaded with
+#      iptables-restore), ours and the reference's alternating run by run, medians reported.
 # Everything happens in throwaway network namespaces this script creates and always removes; the machine's own
-# namespace is not touched. Needs root. Usage: scripts/bench-bridge.sh [runs]
+# namespace is not touched. Needs root. Usage: scripts/bench-bridge.sh [runs] [all|firewall]
+# OURS_BIN=dir measures other builds of ours (an earlier release, say) against the same reference.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-50}
+only=${2:-all}
+ours_bin=${OURS_BIN:-$root/bin}
 [ "$(id -u)" -eq 0 ] || { echo "run as root"; exit 1; }
 command -v hyperfine >/dev/null || "$root/scripts/deps.sh"
-[ -x "$root/bin/bridge" ] && [ -x "$root/bin/host-local" ] || "$root/scripts/build.sh" "$root/bin" >/dev/null
+[ -x "$ours_bin/bridge" ] && [ -x "$ours_bin/host-local" ] || "$root/scripts/build.sh" "$root/bin" >/dev/null
 
 tag="cnibench$$"
 work=$(mktemp -d /tmp/cni-bench.XXXXXX)
@@ -28,7 +34,7 @@ for side in ours ref; do
   ip netns add "$tag-$side-host"; ip netns add "$tag-$side-ctr"
   mkdir -p "$work/$side"
   conf "$side" "$work/$side/data" > "$work/$side/conf.json"
-  bin=$([ "$side" = ours ] && echo "$root/bin" || echo /usr/lib/cni)
+  bin=$([ "$side" = ours ] && echo "$ours_bin" || echo /usr/lib/cni)
   cat > "$work/$side/cycle.sh" <<SH
 #!/usr/bin/env bash
 set -e
@@ -39,12 +45,14 @@ SH
   chmod +x "$work/$side/cycle.sh"
 done
 
+[ "$only" = firewall ] && { "$root/scripts/bench-firewall.sh" "$runs" "$ours_bin"; exit 0; }
+
 echo "== ADD + DEL of one container (bridge + host-local)"
 hyperfine -N -w 3 -r "$runs" "$work/ours/cycle.sh" "$work/ref/cycle.sh" 2>&1 | grep -E "Benchmark|Time|±|faster" || true
 
 echo "== 50 containers added in parallel onto one bridge"
 for side in ours ref; do
-  bin=$([ "$side" = ours ] && echo "$root/bin" || echo /usr/lib/cni)
+  bin=$([ "$side" = ours ] && echo "$ours_bin" || echo /usr/lib/cni)
   for i in $(seq 1 50); do ip netns add "$tag-$side-p$i"; done
   start=$(date +%s%N)
   seq 1 50 | xargs -P 50 -I{} sh -c "ip netns exec $tag-$side-host env CNI_COMMAND=ADD CNI_CONTAINERID=p{} CNI_NETNS=/run/netns/$tag-$side-p{} CNI_IFNAME=eth0 CNI_PATH=$bin $bin/bridge < $work/$side/conf.json > $work/$side/p{}.out || echo FAIL {}"
@@ -53,3 +61,5 @@ for side in ours ref; do
   distinct=$(for i in $(seq 1 50); do ip -n "$tag-$side-p$i" -4 -o addr show eth0 2>/dev/null | awk '{print $4}'; done | sort -u | grep -c . || true)
   printf '%-4s wall %6d ms, %d/50 succeeded, %d distinct addresses\n' "$side" $(((end - start) / 1000000)) "$ok" "$distinct"
 done
+
+"$root/scripts/bench-firewall.sh" "$runs" "$ours_bin"
