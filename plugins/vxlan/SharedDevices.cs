@@ -1,5 +1,4 @@
 using System.Net;
-using CniPlugins.Firewall;
 using CniPlugins.Ip;
 using CniPlugins.Netlink;
 using CniPlugins.Types;
@@ -44,11 +43,11 @@ internal static class SharedDevices
                     host.LinkSetHardwareAddr(bridge.Index, mac);
                 }
 
-                AnycastGatewayFilter.Apply((uint)conf.Vni, conf.Port, device.Name, mac, gateways);
+                AnycastGatewayFilter.Apply(conf, device.Name, mac, gateways);
             }
         }
 
-        ForwardAccept.Ensure(conf.BridgeName);
+        ForwardRules.Ensure(conf.BridgeName);
         return host.GetLinkByIndex(bridge.Index);
     }
 
