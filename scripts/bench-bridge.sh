@@ -2,15 +2,21 @@
 # bridge + host-local, ours against the reference side by side in one run:
 #   1. ADD then DEL of one container (hyperfine, mean of many runs);
 #   2. 50 containers added in parallel onto one bridge (wall time; all must succeed with distinct addresses);
-#   3. ADD then DEL of one container on our vxlan overlay (l2 and l3), beside our bridge (no reference has one).
+#   3. ADD then DEL of one container on our vxlan overlay (l2 and l3), beside our bridge (no reference has one);
+#   4. the firewall on a busy node: ADD + DEL with ipMasq (and portmap ADD + DEL, once built) in a host namespace
+#      whose nat table is empty, then holding a kube-proxy-sized table (2,000 services, 11 rules each, loaded with
+#      iptables-restore), ours and the reference's alternating run by run, medians reported.
 # Everything happens in throwaway network namespaces this script creates and always removes; the machine's own
-# namespace is not touched. Needs root. Usage: scripts/bench-bridge.sh [runs]
+# namespace is not touched. Needs root. Usage: scripts/bench-bridge.sh [runs] [all|firewall]
+# OURS_BIN=dir measures other builds of ours (an earlier release, say) against the same reference.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-50}
+only=${2:-all}
+ours_bin=${OURS_BIN:-$root/bin}
 [ "$(id -u)" -eq 0 ] || { echo "run as root"; exit 1; }
 command -v hyperfine >/dev/null || "$root/scripts/deps.sh"
-[ -x "$root/bin/bridge" ] && [ -x "$root/bin/host-local" ] && [ -x "$root/bin/vxlan" ] || "$root/scripts/build.sh" "$root/bin" >/dev/null
+[ -x "$ours_bin/bridge" ] && [ -x "$ours_bin/host-local" ] && [ -x "$ours_bin/vxlan" ] || "$root/scripts/build.sh" "$root/bin" >/dev/null
 
 tag="cnibench$$"
 work=$(mktemp -d /tmp/cni-bench.XXXXXX)
@@ -29,7 +35,7 @@ for side in ours ref; do
   ip netns add "$tag-$side-host"; ip netns add "$tag-$side-ctr"
   mkdir -p "$work/$side"
   conf "$side" "$work/$side/data" > "$work/$side/conf.json"
-  bin=$([ "$side" = ours ] && echo "$root/bin" || echo /usr/lib/cni)
+  bin=$([ "$side" = ours ] && echo "$ours_bin" || echo /usr/lib/cni)
   cat > "$work/$side/cycle.sh" <<SH
 #!/usr/bin/env bash
 set -e
@@ -40,12 +46,14 @@ SH
   chmod +x "$work/$side/cycle.sh"
 done
 
+[ "$only" = firewall ] && { "$root/scripts/bench-firewall.sh" "$runs" "$ours_bin"; exit 0; }
+
 echo "== ADD + DEL of one container (bridge + host-local)"
 hyperfine -N -w 3 -r "$runs" "$work/ours/cycle.sh" "$work/ref/cycle.sh" 2>&1 | grep -E "Benchmark|Time|±|faster" || true
 
 echo "== 50 containers added in parallel onto one bridge"
 for side in ours ref; do
-  bin=$([ "$side" = ours ] && echo "$root/bin" || echo /usr/lib/cni)
+  bin=$([ "$side" = ours ] && echo "$ours_bin" || echo /usr/lib/cni)
   for i in $(seq 1 50); do ip netns add "$tag-$side-p$i"; done
   start=$(date +%s%N)
   seq 1 50 | xargs -P 50 -I{} sh -c "ip netns exec $tag-$side-host env CNI_COMMAND=ADD CNI_CONTAINERID=p{} CNI_NETNS=/run/netns/$tag-$side-p{} CNI_IFNAME=eth0 CNI_PATH=$bin $bin/bridge < $work/$side/conf.json > $work/$side/p{}.out || echo FAIL {}"
@@ -73,10 +81,12 @@ for kind in l2 l3 bridge; do
   cat > "$work/vx-$kind.sh" <<SH
 #!/usr/bin/env bash
 set -e
-run() { ip netns exec $tag-vx-host env CNI_COMMAND=\$1 CNI_CONTAINERID=bench CNI_NETNS=/run/netns/$tag-vx-ctr CNI_IFNAME=eth0 CNI_PATH=$root/bin $root/bin/$plugin < $work/vx-$kind.json > /dev/null; }
+run() { ip netns exec $tag-vx-host env CNI_COMMAND=\$1 CNI_CONTAINERID=bench CNI_NETNS=/run/netns/$tag-vx-ctr CNI_IFNAME=eth0 CNI_PATH=$ours_bin $ours_bin/$plugin < $work/vx-$kind.json > /dev/null; }
 run ADD
 run DEL
 SH
   chmod +x "$work/vx-$kind.sh"
 done
 hyperfine -N -w 3 -r "$runs" "$work/vx-bridge.sh" "$work/vx-l2.sh" "$work/vx-l3.sh" 2>&1 | grep -E "Benchmark|Time|±|faster" || true
+
+"$root/scripts/bench-firewall.sh" "$runs" "$ours_bin"

@@ -22,20 +22,26 @@ public static class IpMasq
     {
         "iptables" => MasqBackend.IpTables,
         "nftables" => MasqBackend.NfTables,
-        null or "" => FirewallTool.Exists("iptables-restore") || !FirewallTool.Exists("nft") ? MasqBackend.IpTables : MasqBackend.NfTables,
+        null or "" => FirewallTool.Exists("iptables-restore") || !Nft.Available() ? MasqBackend.IpTables : MasqBackend.NfTables,
         _ => throw CniException.InvalidConfig($"unknown ipMasqBackend \"{configured}\"", "use \"iptables\" or \"nftables\""),
     };
 
-    public static void Setup(MasqBackend backend, string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
+    /// <summary>
+    /// Masquerades the attachment's addresses leaving their subnet; traffic to <paramref name="noMasqDestinations"/>
+    /// (an overlay's peer subnets, say) is left alone too: one more ACCEPT (iptables) or return (nftables) rule each,
+    /// next to the subnet's own, before the MASQUERADE rule.
+    /// </summary>
+    public static void Setup(MasqBackend backend, string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips,
+        IReadOnlyList<CidrAddress>? noMasqDestinations = null)
     {
         ScriptInput.Attachment(network, containerId, ifName);
         if (backend == MasqBackend.IpTables)
         {
-            IpTablesMasq.Setup(network, containerId, ips);
+            IpTablesMasq.Setup(network, containerId, ips, noMasqDestinations ?? []);
         }
         else
         {
-            NftMasq.Setup(network, containerId, ifName, ips);
+            NftMasq.Setup(network, containerId, ifName, ips, noMasqDestinations ?? []);
         }
     }
 
@@ -43,28 +49,29 @@ public static class IpMasq
     public static void Teardown(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
     {
         ScriptInput.Attachment(network, containerId, ifName);
-        if (FirewallTool.Exists("iptables-save"))
+        if (IpTables.Available(false))
         {
             IpTablesMasq.Teardown(network, containerId);
         }
 
-        if (FirewallTool.Exists("nft"))
+        if (Nft.Available())
         {
             NftMasq.Teardown(network, containerId, ifName);
         }
     }
 
-    /// <summary>Throws when a rule the attachment needs is missing.</summary>
-    public static void Check(MasqBackend backend, string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
+    /// <summary>Throws when a rule the attachment needs (those of <paramref name="noMasqDestinations"/> included) is missing.</summary>
+    public static void Check(MasqBackend backend, string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips,
+        IReadOnlyList<CidrAddress>? noMasqDestinations = null)
     {
         ScriptInput.Attachment(network, containerId, ifName);
         if (backend == MasqBackend.IpTables)
         {
-            IpTablesMasq.Check(network, containerId, ips);
+            IpTablesMasq.Check(network, containerId, ips, noMasqDestinations ?? []);
         }
         else
         {
-            NftMasq.Check(network, containerId, ifName, ips);
+            NftMasq.Check(network, containerId, ifName, ips, noMasqDestinations ?? []);
         }
     }
 
@@ -72,12 +79,12 @@ public static class IpMasq
     public static void Gc(string network, IReadOnlyCollection<(string ContainerId, string IfName)> valid)
     {
         ScriptInput.Network(network); // the valid attachments are only compared with what is there
-        if (FirewallTool.Exists("iptables-save"))
+        if (IpTables.Available(false))
         {
             IpTablesMasq.Gc(network, valid.Select(v => v.ContainerId).ToHashSet(StringComparer.Ordinal));
         }
 
-        if (FirewallTool.Exists("nft"))
+        if (Nft.Available())
         {
             NftMasq.Gc(network, valid);
         }

@@ -14,7 +14,8 @@ internal static class NftMasq
     private const string Table = "inet cni_plugins_masquerade";
     private const string Chain = "masq_checks";
 
-    public static void Setup(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
+    public static void Setup(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips,
+        IReadOnlyList<CidrAddress> noMasq)
     {
         string comment = Comment(network, ifName, containerId);
         var batch = new StringBuilder()
@@ -25,7 +26,7 @@ internal static class NftMasq
             .AppendLine($"add rule {Table} postrouting ip daddr == 224.0.0.0/4 return")
             .AppendLine($"add rule {Table} postrouting ip6 daddr == ff00::/8 return")
             .AppendLine($"add rule {Table} postrouting goto {Chain}");
-        foreach (var (handle, _, _) in Rules().Where(r => r.Comment == comment))
+        foreach (string handle in Rules().Where(r => r.Comment == comment).Select(r => r.Handle))
         {
             batch.AppendLine($"delete rule {Table} {Chain} handle {handle}");
         }
@@ -33,10 +34,15 @@ internal static class NftMasq
         foreach (var ip in ips)
         {
             string family = ip.IsIPv4 ? "ip" : "ip6";
+            foreach (var dest in noMasq.Where(d => d.IsIPv4 == ip.IsIPv4))
+            {
+                batch.AppendLine($"add rule {Table} {Chain} {family} saddr == {ip.Address} {family} daddr == {dest.Network} return comment \"{comment}\"");
+            }
+
             batch.AppendLine($"add rule {Table} {Chain} {family} saddr == {ip.Address} {family} daddr != {ip.Network} masquerade comment \"{comment}\"");
         }
 
-        FirewallTool.Nft(batch.ToString(), $"set up masquerading for {containerId}");
+        Nft.Apply(batch.ToString(), $"set up masquerading for {containerId}");
     }
 
     public static void Teardown(string network, string containerId, string ifName)
@@ -45,15 +51,25 @@ internal static class NftMasq
         Delete(Rules().Where(r => r.Comment == comment).Select(r => r.Handle), $"tear down masquerading for {containerId}");
     }
 
-    public static void Check(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips)
+    public static void Check(string network, string containerId, string ifName, IReadOnlyList<CidrAddress> ips,
+        IReadOnlyList<CidrAddress> noMasq)
     {
         string comment = Comment(network, ifName, containerId);
         var rules = Rules().Where(r => r.Comment == comment).ToList();
         foreach (var ip in ips)
         {
-            if (!rules.Any(r => r.Text.Contains($"saddr {ip.Address} ", StringComparison.Ordinal)))
+            var own = rules.Where(r => r.Text.Contains($"saddr {ip.Address} ", StringComparison.Ordinal)).ToList();
+            if (!own.Any(r => r.Text.Contains(" masquerade", StringComparison.Ordinal)))
             {
                 throw new CniException(ErrorCode.Internal, $"nftables masquerade rule for {ip.Address} is missing from {Table} {Chain}");
+            }
+
+            foreach (var dest in noMasq.Where(d => d.IsIPv4 == ip.IsIPv4))
+            {
+                if (!own.Any(r => r.Text.Contains($"daddr {dest.Network} return", StringComparison.Ordinal)))
+                {
+                    throw new CniException(ErrorCode.Internal, $"nftables rule exempting {dest.Network} from masquerading for {ip.Address} is missing from {Table} {Chain}");
+                }
             }
         }
     }
@@ -62,7 +78,7 @@ internal static class NftMasq
     public static void Gc(string network, IReadOnlyCollection<(string ContainerId, string IfName)> valid)
     {
         var keep = valid.Select(v => Comment(network, v.IfName, v.ContainerId)).ToHashSet(StringComparer.Ordinal);
-        Delete(Rules().Where(r => IsNetworks(r.Comment, network) && !keep.Contains(r.Comment)).Select(r => r.Handle),
+        Delete(Rules().Where(r => IsNetworks(r.Comment!, network) && !keep.Contains(r.Comment!)).Select(r => r.Handle),
             $"collect masquerading of {network}");
     }
 
@@ -76,33 +92,13 @@ internal static class NftMasq
 
         if (batch.Length > 0)
         {
-            FirewallTool.Nft(batch.ToString(), what);
+            Nft.Apply(batch.ToString(), what);
         }
     }
 
     /// <summary>The masq_checks rules that carry a comment; none when the table is absent.</summary>
-    private static List<(string Handle, string Comment, string Text)> Rules()
-    {
-        var (code, text) = FirewallTool.Run("nft", ["-a", "list", "chain", "inet", "cni_plugins_masquerade", Chain], quiet: true);
-        var found = new List<(string, string, string)>();
-        if (code != 0)
-        {
-            return found; // no table or chain yet: nothing of ours is there
-        }
-
-        foreach (string line in text.Split('\n'))
-        {
-            int c = line.IndexOf("comment \"", StringComparison.Ordinal);
-            int h = line.LastIndexOf("# handle ", StringComparison.Ordinal);
-            int end = c < 0 ? -1 : line.IndexOf('"', c + 9);
-            if (end >= 0 && h > end)
-            {
-                found.Add((line[(h + 9)..].Trim(), line[(c + 9)..end], line));
-            }
-        }
-
-        return found;
-    }
+    private static List<NftRule> Rules() =>
+        (Nft.ListChain("inet", "cni_plugins_masquerade", Chain) ?? []).Where(r => r.Comment is not null).ToList();
 
     /// <summary>
     /// True when the comment is one this network writes: its hash, an attachment hash, then <c>, net: name, if: </c>

@@ -1,5 +1,4 @@
 using System.Net;
-using CniPlugins.Firewall;
 using CniPlugins.Ip;
 using CniPlugins.Netlink;
 using CniPlugins.Types;
@@ -36,7 +35,7 @@ internal static class SharedDevices
             if (conf.IsGateway && gateways.Count > 0)
             {
                 byte[] mac = VtepMac.ForGateway((uint)conf.Vni);
-                AnycastGatewayFilter.Apply((uint)conf.Vni, conf.Port, device.Name, mac, gateways);
+                AnycastGatewayFilter.Apply(conf, device.Name, mac, gateways);
                 if (!bridge.HardwareAddr.AsSpan().SequenceEqual(mac))
                 {
                     host.LinkSetHardwareAddr(bridge.Index, mac);
@@ -51,7 +50,7 @@ internal static class SharedDevices
             L2Peers.Sync(host, device, conf, underlay.Local);
         }
 
-        ForwardAccept.Ensure(conf.BridgeName);
+        ForwardRules.Ensure(conf.BridgeName);
         return host.GetLinkByIndex(bridge.Index);
     }
 

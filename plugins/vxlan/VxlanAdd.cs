@@ -85,7 +85,7 @@ internal static class VxlanAdd
             {
                 var ips = result.Ips.Select(i => i.Address).ToList();
                 rollback.Add("remove masquerade rules", () => IpMasq.Teardown(conf.Name, args.ContainerId, args.IfName, ips));
-                IpMasq.Setup(masqBackend, conf.Name, args.ContainerId, args.IfName, ips);
+                IpMasq.Setup(masqBackend, conf.Name, args.ContainerId, args.IfName, ips, NoMasqDestinations(conf, underlay));
             }
         }
         else
@@ -119,6 +119,13 @@ internal static class VxlanAdd
             }
         }
     }
+
+    /// <summary>
+    /// What <c>ipMasq</c> leaves alone besides the container's own subnet: in l3 the other hosts' subnets, so traffic
+    /// between the overlay's hosts keeps its container source address (in l2 one subnet spans them all).
+    /// </summary>
+    internal static List<CidrAddress> NoMasqDestinations(VxlanConfig conf, Underlay underlay) =>
+        conf.IsL3 ? L3Peers.PeerSubnets(conf, underlay.Local).ToList() : [];
 
     /// <summary>l3: the container reaches each other host's subnet through its own host's gateway.</summary>
     private static void AddPeerRoutes(Result result, IEnumerable<CidrAddress> peerSubnets)

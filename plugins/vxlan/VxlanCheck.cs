@@ -55,15 +55,15 @@ internal static class VxlanCheck
             L2Peers.Check(host, device, conf, underlay.Local);
             if (conf.IsGateway && conf.IpamType is not null)
             {
-                AnycastGatewayFilter.Check((uint)conf.Vni, conf.Port, device.Name);
+                AnycastGatewayFilter.Check(conf, device.Name);
             }
         }
 
-        ForwardAccept.Check(conf.BridgeName);
+        ForwardRules.Check(conf.BridgeName);
         if (conf.IpMasq && conf.IpamType is not null)
         {
             IpMasq.Check(IpMasq.SelectBackend(conf.IpMasqBackend), conf.Name, args.ContainerId, args.IfName,
-                (prev.Ips ?? []).Select(i => i.Address).ToList());
+                (prev.Ips ?? []).Select(i => i.Address).ToList(), VxlanAdd.NoMasqDestinations(conf, underlay));
         }
     }
 

@@ -37,7 +37,7 @@ internal static class VxlanDel
         using var guard = BridgePort.LockBridge(bridgeName);
         if (host.TryGetLinkByName(bridgeName) is not { } bridge || BridgePort.CountPorts(host, bridge.Index, exceptPort, exceptKind: "vxlan") == 0)
         {
-            ForwardAccept.Remove(bridgeName);
+            ForwardRules.Remove(bridgeName);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using CniPlugins.Bridge;
 using CniPlugins.Firewall;
 using CniPlugins.Types;
 using Xunit;
@@ -96,11 +97,11 @@ public sealed class FirewallScriptInputTests
     [InlineData("-d 10.0.0.0/8", null, null)]
     public void Saved_rules_give_back_their_comment_and_target(string rule, string? comment, string? target)
     {
-        Assert.Equal(comment, IpTablesState.CommentOf(rule));
-        Assert.Equal(target, IpTablesState.TargetOf(rule));
+        Assert.Equal(comment, IpTables.CommentOf(rule));
+        Assert.Equal(target, IpTables.TargetOf(rule));
         if (comment is not null && rule.Contains('"'))
         {
-            Assert.Contains($"--comment {FirewallTool.Quote(comment)} ", rule); // what we write is what iptables-save prints
+            Assert.Contains($"--comment {IpTables.Quote(comment)} ", rule); // what we write is what iptables-save prints
         }
     }
 

@@ -1,14 +1,14 @@
 using System.Text;
-using CniPlugins.Types;
+using CniPlugins.Firewall;
 
-namespace CniPlugins.Firewall;
+namespace CniPlugins.Bridge;
 
 /// <summary>
 /// MAC spoof protection of a bridge port, as the reference's pkg/link/spoofcheck.go: in nftables table
 /// <c>bridge nat</c>, base chain <c>PREROUTING</c> jumps frames arriving from the host veth to a per-attachment
 /// chain that lets only the container's own source MAC through. One <c>nft -f -</c> transaction per verb.
 /// </summary>
-public static class MacSpoofCheck
+internal static class MacSpoofCheck
 {
     private const string Table = "nat";
     private const string BaseChain = "PREROUTING";
@@ -27,52 +27,39 @@ public static class MacSpoofCheck
             .AppendLine($"add rule bridge {Table} {mac} ether saddr {containerMac} return comment \"{comment}\"")
             .AppendLine($"add rule bridge {Table} {mac} drop comment \"{comment}\"")
             .AppendLine($"add rule bridge {Table} {BaseChain} iifname \"{hostVeth}\" jump {iface} comment \"{comment}\"");
-        FirewallTool.Nft(batch.ToString(), "set up mac spoof check");
+        Nft.Apply(batch.ToString(), "set up mac spoof check");
     }
 
     /// <summary>Removes the attachment's rule and chains; succeeds when they are already gone.</summary>
     public static void Teardown(string containerId, string ifName)
     {
         string id = UniqueId(containerId, ifName);
-        var listing = Run(["-a", "list", "chain", "bridge", Table, BaseChain], null);
         var batch = new StringBuilder();
-        if (listing.Code == 0)
+        foreach (string handle in Nft.HandlesByComment("bridge", Table, BaseChain, Comment(id)))
         {
-            foreach (string line in listing.Stdout.Split('\n'))
-            {
-                int h = line.LastIndexOf("# handle ", StringComparison.Ordinal);
-                if (h > 0 && line.Contains($"comment \"{Comment(id)}\"", StringComparison.Ordinal))
-                {
-                    batch.AppendLine($"delete rule bridge {Table} {BaseChain} handle {line[(h + 9)..].Trim()}");
-                }
-            }
+            batch.AppendLine($"delete rule bridge {Table} {BaseChain} handle {handle}");
         }
 
-        foreach (string chain in new[] { IfaceChain(id), MacChain(id) })
+        var present = new[] { IfaceChain(id), MacChain(id) }.Where(c => Nft.ListChain("bridge", Table, c) is not null).ToList();
+        foreach (string chain in present)
         {
-            if (Run(["list", "chain", "bridge", Table, chain], null).Code == 0)
-            {
-                batch.AppendLine($"flush chain bridge {Table} {chain}");
-            }
+            batch.AppendLine($"flush chain bridge {Table} {chain}");
         }
 
-        foreach (string chain in new[] { IfaceChain(id), MacChain(id) })
+        foreach (string chain in present)
         {
-            if (Run(["list", "chain", "bridge", Table, chain], null).Code == 0)
-            {
-                batch.AppendLine($"delete chain bridge {Table} {chain}");
-            }
+            batch.AppendLine($"delete chain bridge {Table} {chain}");
         }
 
         if (batch.Length > 0)
         {
-            FirewallTool.Nft(batch.ToString(), "tear down mac spoof check");
+            Nft.Apply(batch.ToString(), "tear down mac spoof check");
         }
     }
 
     /// <summary>True when the attachment's rules are in place.</summary>
     public static bool IsSetUp(string containerId, string ifName) =>
-        Run(["list", "chain", "bridge", Table, MacChain(UniqueId(containerId, ifName))], null).Code == 0;
+        Nft.ListChain("bridge", Table, MacChain(UniqueId(containerId, ifName))) is not null;
 
     /// <summary>Every verb names its chains and comment through here, so the identifiers are checked once for all.</summary>
     private static string UniqueId(string containerId, string ifName)
@@ -87,8 +74,4 @@ public static class MacSpoofCheck
     private static string MacChain(string id) => $"cni-br-iface-{id}-mac";
 
     private static string Comment(string id) => $"macspoofchk-{id}";
-
-    /// <summary>Listings are probes (a missing chain is an answer); the transaction's errors go to stderr.</summary>
-    private static (int Code, string Stdout) Run(string[] args, string? stdin) =>
-        FirewallTool.Run("nft", args, stdin ?? "", quiet: stdin is null);
 }
