@@ -11,7 +11,7 @@ namespace CniPlugins.Vxlan;
 /// The overlay's keys on top of the shared ones. Defaults follow Docker's overlay (l2, port 4789) and flannel's vxlan
 /// backend (l3); names of the shared keys are the bridge plugin's.
 /// </summary>
-internal sealed class VxlanConfig : NetConf, IMacSources
+internal sealed class VxlanConfig : BridgedNetConf
 {
     public const uint MaxVni = 16777215;
 
@@ -29,9 +29,6 @@ internal sealed class VxlanConfig : NetConf, IMacSources
 
     [JsonPropertyName("localIP")]
     public string? LocalIP { get; set; }
-
-    [JsonPropertyName("mtu")]
-    public int Mtu { get; set; }
 
     [JsonPropertyName("bridge")]
     public string? Bridge { get; set; }
@@ -52,30 +49,6 @@ internal sealed class VxlanConfig : NetConf, IMacSources
     [JsonPropertyName("learning")]
     public bool? Learning { get; set; }
 
-    [JsonPropertyName("isGateway")]
-    public bool IsGateway { get; set; }
-
-    [JsonPropertyName("isDefaultGateway")]
-    public bool IsDefaultGateway { get; set; }
-
-    [JsonPropertyName("ipMasq")]
-    public bool IpMasq { get; set; }
-
-    [JsonPropertyName("ipMasqBackend")]
-    public string? IpMasqBackend { get; set; }
-
-    [JsonPropertyName("hairpinMode")]
-    public bool HairpinMode { get; set; }
-
-    [JsonPropertyName("mac")]
-    public string? Mac { get; set; }
-
-    [JsonPropertyName("runtimeConfig")]
-    public MacRuntimeConfig? RuntimeConfig { get; set; }
-
-    [JsonPropertyName("args")]
-    public MacArgs? Args { get; set; }
-
     [JsonIgnore]
     public bool IsL3 { get; private set; }
 
@@ -94,9 +67,6 @@ internal sealed class VxlanConfig : NetConf, IMacSources
     [JsonIgnore]
     public IPAddress? GroupAddress { get; private set; }
 
-    /// <summary>Config dns wins over IPAM's when any of its fields is set, as in the bridge plugin.</summary>
-    [JsonIgnore]
-    public bool HasDns => Dns is { } d && (d.Nameservers is not null || d.Search is not null || d.Options is not null || !string.IsNullOrEmpty(d.Domain));
 
     /// <summary>The underlay's address family: the local address's, the group's or the peers' (IPv4 when none says).</summary>
     [JsonIgnore]
