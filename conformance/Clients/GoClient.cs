@@ -20,6 +20,7 @@ internal static class GoClient
     ];
 
     private static readonly Lazy<string> s_binary = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static string? s_dir;
 
     /// <summary>Why the client cannot be built on this machine (a visible skip), or null when it can.</summary>
     public static string? Missing
@@ -50,8 +51,7 @@ internal static class GoClient
 
     private static string Build()
     {
-        string dir = Directory.CreateTempSubdirectory("cnit-goclient-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
+        string dir = s_dir = Directory.CreateTempSubdirectory("cnit-goclient-").FullName;
         string output = Path.Combine(dir, "cniclient");
         var env = new Dictionary<string, string>
         {
@@ -69,5 +69,28 @@ internal static class GoClient
         Shell.Run("go", ["build", "-o", output, .. sources], (string?)null, env,
             TimeSpan.FromMinutes(10)).EnsureSuccess("go build conformance/clients");
         return output;
+    }
+
+    /// <summary>Removes the build directory (the test host may be killed before ProcessExit handlers run).</summary>
+    public static void Remove()
+    {
+        if (s_dir is { } dir && Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
+
+/// <summary>
+/// Every test that runs cniclient belongs to this collection, so the build is removed once the last has run.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class GoClientCollection : ICollectionFixture<GoClientCollection.Cleanup>
+{
+    public const string Name = "Go client";
+
+    public sealed class Cleanup : IDisposable
+    {
+        public void Dispose() => GoClient.Remove();
     }
 }
