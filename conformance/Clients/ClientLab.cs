@@ -125,6 +125,15 @@ internal sealed class ClientLab : IDisposable
         return JsonNode.Parse(o.Stdout)!;
     }
 
+    /// <summary>
+    /// Proof that the IPAM a runtime exec'd is ours and not the reference's: only our host-local keeps an index of
+    /// the network in indexDir (the reference ignores the key).
+    /// </summary>
+    public static void AssertOurHostLocalRan(string indexDir, string netName) =>
+        Xunit.Assert.True(
+            Directory.Exists(indexDir) && Directory.GetDirectories(indexDir).Any(d => d.EndsWith("-" + netName, StringComparison.Ordinal)),
+            $"no index of {netName} in {indexDir}: the host-local that ran is not ours");
+
     /// <summary>Names of the result files in the client's cache.</summary>
     public string[] CachedResults()
     {

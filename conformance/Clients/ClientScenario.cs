@@ -30,6 +30,8 @@ internal static class ClientScenario
         var r1 = lab.Add("c1", c1, libcni ? ["-args", Labels("c1"), "-mac", RequestedMac, "-ips", network.RequestedIp] : ["-args", Labels("c1")]);
         var r2 = lab.Add("c2", c2, "-args", Labels("c2"));
 
+        ClientLab.AssertOurHostLocalRan(lab.IndexDir, network.Name);
+
         var a1 = CheckResult(client, version, r1, c1);
         var a2 = CheckResult(client, version, r2, c2);
         if (libcni)

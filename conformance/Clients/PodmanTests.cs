@@ -47,6 +47,8 @@ public sealed class PodmanTests
         Assert.Single(Leaks.HostLinks(lab.Host, "cnitpod0"), l => l.EndsWith("(veth)", StringComparison.Ordinal));
         Assert.Equal([$"{Net}-{id}-eth0"], lab.CachedResults());
 
+        ClientLab.AssertOurHostLocalRan(lab.IndexDir, Net);
+
         // A second container on the network pings the first (its own ADD and, with --rm, its DEL), and the first
         // reaches its gateway on the host side.
         var ping = lab.Podman("run", "--rm", "--network", Net, PodmanLab.Image, "ping", "-c", "2", "-W", "2", ip);
