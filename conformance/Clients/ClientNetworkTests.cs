@@ -6,7 +6,7 @@ namespace CniPlugins.Conformance.Clients;
 /// The runtimes' client libraries in front of bin/ alone, at the two config versions runtimes write today: libcni
 /// (CRI-O, podman, cnitool) and go-cni (containerd). One row per network; vxlan joins as one more network.
 /// </summary>
-[Collection(GoClientCollection.Name)]
+[Collection(ClientsCollection.Name)]
 public sealed class ClientNetworkTests
 {
     [SkippableTheory]

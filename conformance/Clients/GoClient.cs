@@ -82,12 +82,13 @@ internal static class GoClient
 }
 
 /// <summary>
-/// Every test that runs cniclient belongs to this collection, so the build is removed once the last has run.
+/// Every runtime client test belongs to this collection: they run one after the other (each starts a runtime and
+/// several namespaces; the machine has two cores), and cniclient's build is removed once the last has run.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class GoClientCollection : ICollectionFixture<GoClientCollection.Cleanup>
+public sealed class ClientsCollection : ICollectionFixture<ClientsCollection.Cleanup>
 {
-    public const string Name = "Go client";
+    public const string Name = "Runtime clients";
 
     public sealed class Cleanup : IDisposable
     {

@@ -13,7 +13,7 @@ namespace CniPlugins.Conformance.Clients;
 /// portmap after bridge, the first container serves with busybox httpd under <c>-p</c>, and a client in the host
 /// namespace fetches from the published port.
 /// </summary>
-[Collection(GoClientCollection.Name)]
+[Collection(ClientsCollection.Name)]
 public sealed class PodmanTests
 {
     private const string Net = "cnitpod";
