@@ -8,11 +8,11 @@
 # The runtimes the Clients conformance tests put in front of our binaries, without their recommends (buildah,
 # slirp4netns, fuse-overlayfs and the like are not used): golang-go with Debian's libcni
 # (golang-github-appc-cni-dev, what CRI-O, podman and cnitool link) and go-cni (golang-github-containerd-go-cni-dev,
-# what containerd links) build conformance/clients offline; podman with crun and conmon runs containers from an
-# image imported from busybox-static's self-contained /bin/busybox.
+# what containerd links) build conformance/clients offline; podman with crun and conmon, and containerd with runc,
+# run containers from an image made of busybox-static's self-contained /bin/busybox.
 set -euo pipefail
 need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev linux-libc-dev)
-clients=(golang-go golang-github-appc-cni-dev golang-github-containerd-go-cni-dev podman crun conmon busybox-static)
+clients=(golang-go golang-github-appc-cni-dev golang-github-containerd-go-cni-dev podman crun conmon busybox-static containerd runc)
 missing=(); missing_clients=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 for p in "${clients[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing_clients+=("$p"); done

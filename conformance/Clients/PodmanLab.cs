@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CniPlugins.Conformance.HostLocal;
 using CniPlugins.Conformance.Infrastructure;
 
@@ -6,20 +5,11 @@ namespace CniPlugins.Conformance.Clients;
 
 /// <summary>
 /// Debian's podman 4.3 with its CNI backend, crun and a busybox image imported from a local rootfs (no registry),
-/// living its whole life in one private mount namespace whose network namespace is a test "host" namespace.
-/// <list type="bullet">
-/// <item>A holder process (<c>nsenter --net=host unshare --mount sleep</c>) owns that mount namespace; every podman
-/// command enters it and the host namespace by the holder's pid (<c>nsenter -t pid -m -n</c>), so the container
-/// namespaces podman bind-mounts under /run/netns and conmon's state stay visible from one command to the next.
-/// The namespaces are entered with nsenter, not <c>ip netns exec</c>, whose /sys remount hides /sys/fs/cgroup.</item>
-/// <item>Inside it tmpfs hide /run, /var/lib and /var/tmp (podman's and libcni's default state and cache paths),
-/// and the cgroup2 "unified" mount of a hybrid layout is unmounted, which crun refuses otherwise; the machine's
-/// mounts are untouched. Killing the holder once podman has removed its containers drops all of it.</item>
-/// <item>containers.conf: network_backend "cni" (netavark may be installed too), our bin/ as the only plugin
+/// living its whole life in one <see cref="RuntimeNamespace"/> (a private mount namespace in a test "host" network
+/// namespace). containers.conf: network_backend "cni" (netavark may be installed too), our bin/ as the only plugin
 /// dir, a conflist directory of ours (podman's generated networks chain firewall and tuning, which we do not
-/// ship), cgroups disabled with the cgroupfs manager, file locks, nofile/nproc ulimits of 4096 (the sandbox has
-/// no CAP_SYS_RESOURCE to raise them) and every path in a temp dir; storage.conf: vfs in that temp dir.</item>
-/// </list>
+/// ship), cgroups disabled with the cgroupfs manager, file locks, nofile/nproc ulimits of 4096 (the sandbox has no
+/// CAP_SYS_RESOURCE to raise them) and every path in a temp dir; storage.conf: vfs in that temp dir.
 /// </summary>
 internal sealed class PodmanLab : IDisposable
 {
@@ -28,20 +18,15 @@ internal sealed class PodmanLab : IDisposable
     /// <summary>Applets the image's /bin offers as links to the static busybox.</summary>
     private static readonly string[] Applets = ["sh", "sleep", "ping", "ip", "cat", "nc", "httpd", "wget"];
 
-    private const string MountSetup =
-        "mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib && mount -t tmpfs tmpfs /var/tmp && " +
-        "if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi";
-
     private readonly string _root;
-    private readonly Process _holder;
-    private readonly Dictionary<string, string> _env;
+    private readonly RuntimeNamespace _ns;
 
     public PodmanLab(string netName, Func<PodmanLab, string> conflist)
     {
         Host = new TestNetns("host");
         _root = Directory.CreateTempSubdirectory("cnit-podman-").FullName;
         NetName = netName;
-        foreach (string d in new[] { "net.d", "storage", "run", "tmp", "rootfs/bin" })
+        foreach (string d in new[] { "net.d", "storage", "run", "tmp" })
         {
             Directory.CreateDirectory(Path.Combine(_root, d));
         }
@@ -73,40 +58,36 @@ internal sealed class PodmanLab : IDisposable
             runroot = "{{_root}}/run"
             """);
         File.WriteAllText(Path.Combine(_root, "registries.conf"), "");
-        _env = new Dictionary<string, string>
+        _ns = new RuntimeNamespace(Host, new Dictionary<string, string>
         {
             ["CONTAINERS_CONF"] = Path.Combine(_root, "containers.conf"),
             ["CONTAINERS_STORAGE_CONF"] = Path.Combine(_root, "storage.conf"),
             ["CONTAINERS_REGISTRIES_CONF"] = Path.Combine(_root, "registries.conf"),
             ["TMPDIR"] = Path.Combine(_root, "tmp"),
-        };
-
-        // nsenter and unshare exec without forking, so the started pid is the holder. It ends by itself should
-        // the test process die before Dispose.
-        _holder = Process.Start(new ProcessStartInfo("nsenter")
-        {
-            ArgumentList = { "--net=" + Host.Path, "--", "unshare", "--mount", "--propagation", "private", "--", "sleep", "900" },
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        WaitForHolder();
-        Enter(["sh", "-c", MountSetup]).EnsureSuccess("podman's private mounts");
+        });
 
         string rootfs = Path.Combine(_root, "rootfs");
+        Podman("import", BusyboxRootfs(_root), Image).EnsureSuccess("podman import");
+    }
+
+    /// <summary>Debian's busybox-static: a self-contained rootfs needs nothing else.</summary>
+    public const string Busybox = "/bin/busybox";
+
+    /// <summary>Writes a rootfs of the static busybox and its applet links under <paramref name="dir"/>; its tar.</summary>
+    public static string BusyboxRootfs(string dir)
+    {
+        string rootfs = Path.Combine(dir, "rootfs");
+        Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
         File.Copy(Busybox, Path.Combine(rootfs, "bin", "busybox"));
         foreach (string applet in Applets)
         {
             File.CreateSymbolicLink(Path.Combine(rootfs, "bin", applet), "busybox");
         }
 
-        string tar = Path.Combine(_root, "rootfs.tar");
+        string tar = Path.Combine(dir, "rootfs.tar");
         Shell.Run("tar", ["-C", rootfs, "-cf", tar, "."]).EnsureSuccess("tar the rootfs");
-        Podman("import", tar, Image).EnsureSuccess("podman import");
+        return tar;
     }
-
-    /// <summary>Debian's busybox-static: a self-contained rootfs needs nothing else.</summary>
-    public const string Busybox = "/bin/busybox";
 
     public TestNetns Host { get; }
 
@@ -127,58 +108,34 @@ internal sealed class PodmanLab : IDisposable
                 return $"needs {string.Join(", ", tools)} on PATH (podman, crun, conmon; scripts/deps.sh installs them)";
             }
 
-            return File.Exists(Busybox) && !ElfImage.Read(Busybox).HasInterpreter
-                ? null
-                : $"needs a static {Busybox} for the image's rootfs (busybox-static; scripts/deps.sh installs it)";
+            return BusyboxMissing;
         }
     }
+
+    /// <summary>Null when <see cref="Busybox"/> is static, else why an image cannot be made from it.</summary>
+    public static string? BusyboxMissing =>
+        File.Exists(Busybox) && !ElfImage.Read(Busybox).HasInterpreter
+            ? null
+            : $"needs a static {Busybox} for the image's rootfs (busybox-static; scripts/deps.sh installs it)";
 
     /// <summary>Runs podman inside the lab's mount and network namespaces.</summary>
-    public Shell.Output Podman(params string[] args) =>
-        Enter(["podman", .. args], TimeSpan.FromMinutes(3));
+    public Shell.Output Podman(params string[] args) => _ns.Run(["podman", .. args], TimeSpan.FromMinutes(3));
 
     /// <summary>What podman's libcni cache holds (libcni's default /var/lib/cni, private to the lab).</summary>
-    public string[] CachedResults() =>
-        Enter(["sh", "-c", "ls /var/lib/cni/results 2>/dev/null || true"]).EnsureSuccess("list the cache").Stdout
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    public string[] CachedResults() => _ns.List("/var/lib/cni/results");
 
     /// <summary>Network namespace files podman holds under its (private) /run/netns.</summary>
-    public string[] PodmanNetns() =>
-        Enter(["sh", "-c", "ls /run/netns 2>/dev/null || true"]).EnsureSuccess("list /run/netns").Stdout
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    private Shell.Output Enter(string[] command, TimeSpan? timeout = null) =>
-        Shell.Run("nsenter", ["-t", _holder.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", "-n", "--", .. command],
-            (string?)null, _env, timeout);
-
-    /// <summary>Waits until the holder has become sleep, i.e. its private mount namespace exists.</summary>
-    private void WaitForHolder()
-    {
-        string comm = $"/proc/{_holder.Id}/comm";
-        for (int i = 0; i < 500 && !_holder.HasExited; i++)
-        {
-            if (File.Exists(comm) && File.ReadAllText(comm).Trim() == "sleep")
-            {
-                return;
-            }
-
-            Thread.Sleep(10);
-        }
-
-        throw new InvalidOperationException($"the namespace holder did not start: {(_holder.HasExited ? _holder.StandardError.ReadToEnd() : "still not sleep")}");
-    }
+    public string[] PodmanNetns() => _ns.List("/run/netns");
 
     public void Dispose()
     {
-        if (!_holder.HasExited)
+        if (_ns.Alive)
         {
             // Whatever a failed test left: containers first (conmon, crun state), then the namespace's holder.
             Podman("rm", "--all", "--force", "--time", "0");
-            _holder.Kill();
-            _holder.WaitForExit();
         }
 
-        _holder.Dispose();
+        _ns.Dispose();
         Host.Dispose();
         Directory.Delete(_root, recursive: true);
     }
