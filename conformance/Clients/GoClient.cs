@@ -58,6 +58,8 @@ internal static class GoClient
             ["GO111MODULE"] = "off",
             ["GOPATH"] = $"{dir}/gopath:{DebianGocode}",
             ["GOCACHE"] = Path.Combine(dir, "gocache"),
+            // No go.env of the user's (nor a $HOME to find it in) decides anything.
+            ["GOENV"] = "off",
             ["GOFLAGS"] = "",
             ["CGO_ENABLED"] = "0",
             // GOPATH mode never fetches; this makes sure nothing else tries to either.
