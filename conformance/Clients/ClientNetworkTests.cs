@@ -4,7 +4,7 @@ namespace CniPlugins.Conformance.Clients;
 
 /// <summary>
 /// The runtimes' client libraries in front of bin/ alone, at the two config versions runtimes write today: libcni
-/// (CRI-O, podman, cnitool) and go-cni (containerd). One row per network; vxlan joins as one more network.
+/// (CRI-O, podman, cnitool) and go-cni (containerd). One row per network.
 /// </summary>
 [Collection(ClientsCollection.Name)]
 public sealed class ClientNetworkTests
@@ -29,6 +29,28 @@ public sealed class ClientNetworkTests
     {
         GoClient.SkipIfMissing();
         ClientScenario.Run(client, new MacvlanNetwork(), version);
+    }
+
+    [SkippableTheory]
+    [InlineData(Client.Libcni, "1.0.0")]
+    [InlineData(Client.Libcni, "0.4.0")]
+    [InlineData(Client.Gocni, "1.0.0")]
+    [InlineData(Client.Gocni, "0.4.0")]
+    public void Vxlan_l2_network(Client client, string version)
+    {
+        GoClient.SkipIfMissing();
+        ClientScenario.Run(client, new VxlanL2Network(), version);
+    }
+
+    [SkippableTheory]
+    [InlineData(Client.Libcni, "1.0.0")]
+    [InlineData(Client.Libcni, "0.4.0")]
+    [InlineData(Client.Gocni, "1.0.0")]
+    [InlineData(Client.Gocni, "0.4.0")]
+    public void Vxlan_l3_network(Client client, string version)
+    {
+        GoClient.SkipIfMissing();
+        ClientScenario.Run(client, new VxlanL3Network(), version);
     }
 
     /// <summary>

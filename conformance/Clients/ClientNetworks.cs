@@ -105,3 +105,74 @@ internal sealed class MacvlanNetwork : ClientNetwork
             """;
     }
 }
+
+/// <summary>
+/// Our vxlan overlay on one host of a three-host peer list (the other hosts' addresses sit in an "underlay"
+/// namespace behind the host's <c>eth0</c>; they run no VXLAN, which ADD, CHECK and DEL do not need). The shared
+/// devices stay after the last DEL, as bridge's <c>cni0</c> does.
+/// </summary>
+internal abstract class VxlanNetwork : ClientNetwork
+{
+    protected const string UnderlaySubnet = "10.76.0";
+
+    protected abstract int Vni { get; }
+
+    public override string[] KeptHostLinks => ["eth0", $"vxbr{Vni}", $"vxlan{Vni}"];
+
+    public override void PrepareHost(ClientLab lab)
+    {
+        TestNetns underlay = lab.NewNamespace("underlay");
+        lab.Host.Ip("link", "add", "eth0", "type", "veth", "peer", "name", "uplink", "netns", underlay.Name).EnsureSuccess("veth");
+        lab.Host.Ip("addr", "add", $"{UnderlaySubnet}.1/24", "dev", "eth0").EnsureSuccess("underlay addr");
+        lab.Host.Ip("link", "set", "eth0", "up").EnsureSuccess("eth0 up");
+        underlay.Ip("link", "set", "uplink", "up").EnsureSuccess("uplink up");
+        underlay.Ip("addr", "add", $"{UnderlaySubnet}.2/24", "dev", "uplink").EnsureSuccess("peer addr");
+        underlay.Ip("addr", "add", $"{UnderlaySubnet}.3/24", "dev", "uplink").EnsureSuccess("peer addr");
+    }
+}
+
+/// <summary>l2 (Docker's overlay): one subnet for all hosts, this host's containers in its own range.</summary>
+internal sealed class VxlanL2Network : VxlanNetwork
+{
+    public override string Name => "vxlan-l2";
+
+    protected override int Vni => 4242;
+
+    public override string RequestedIp => "10.74.0.60";
+
+    public override string Conflist(ClientLab lab, string version, bool capabilities)
+    {
+        string ipam = HostLocal(lab, """[[{"subnet":"10.74.0.0/24","rangeStart":"10.74.0.10","rangeEnd":"10.74.0.99"}]]""");
+        return $$"""
+            {"cniVersion":"{{version}}","name":"{{Name}}","plugins":[
+              {"type":"vxlan","vni":{{Vni}},"underlayInterface":"eth0",
+               "peers":["{{UnderlaySubnet}}.1","{{UnderlaySubnet}}.2","{{UnderlaySubnet}}.3"],{{Caps(capabilities)}}"ipam":{{ipam}}}
+            ]}
+            """;
+    }
+}
+
+/// <summary>l3 (flannel's model): this host owns 10.73.1.0/24 and routes the peers' subnets through the tunnel.</summary>
+internal sealed class VxlanL3Network : VxlanNetwork
+{
+    public override string Name => "vxlan-l3";
+
+    protected override int Vni => 4343;
+
+    public override string RequestedIp => "10.73.1.60";
+
+    public override string[] Peers => ["10.73.1.1"];
+
+    public override string Conflist(ClientLab lab, string version, bool capabilities)
+    {
+        string ipam = HostLocal(lab, """[[{"subnet":"10.73.1.0/24"}]]""");
+        return $$"""
+            {"cniVersion":"{{version}}","name":"{{Name}}","plugins":[
+              {"type":"vxlan","mode":"l3","vni":{{Vni}},"underlayInterface":"eth0","peers":[
+                {"underlay":"{{UnderlaySubnet}}.1","subnet":"10.73.1.0/24"},
+                {"underlay":"{{UnderlaySubnet}}.2","subnet":"10.73.2.0/24"},
+                {"underlay":"{{UnderlaySubnet}}.3","subnet":"10.73.3.0/24"}],{{Caps(capabilities)}}"ipam":{{ipam}}}
+            ]}
+            """;
+    }
+}
