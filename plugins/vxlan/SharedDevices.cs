@@ -1,6 +1,7 @@
 using System.Net;
 using CniPlugins.Ip;
 using CniPlugins.Netlink;
+using CniPlugins.Overlay;
 using CniPlugins.Types;
 
 namespace CniPlugins.Vxlan;
@@ -17,11 +18,11 @@ internal static class SharedDevices
     {
         using var guard = BridgePort.LockBridge(conf.BridgeName);
         var bridge = BridgeSetup.Ensure(host, conf.BridgeName, mtu, promisc: false, vlanFiltering: false);
-        var device = VxlanDevice.Ensure(host, conf, underlay, mtu);
+        var device = VxlanDevice.Ensure(host, conf.DeviceSpec(underlay));
         var gateways = ipam?.Ips?.Select(i => i.Gateway ?? IpMath.Next(i.Address.Network.BaseAddress)).ToList() ?? [];
         if (conf.IsL3)
         {
-            L3Peers.Sync(host, device, conf, underlay.Local);
+            L3Peers.Sync(host, device, conf.PeerList, underlay.Local);
             foreach (var ipc in ipam!.Ips!)
             {
                 EnsureAddress(host, device, CidrAddress.Host(ipc.Address.Network.BaseAddress));

@@ -4,6 +4,7 @@ using CniPlugins.Ip;
 using CniPlugins.Ipam;
 using CniPlugins.Netlink;
 using CniPlugins.Ns;
+using CniPlugins.Overlay;
 using CniPlugins.Skel;
 using CniPlugins.Types;
 
@@ -33,8 +34,8 @@ internal static class VxlanAdd
         using var hostNs = NetNs.OpenCurrent();
         using var host = RtnlHandle.Open();
         using var container = RtnlHandle.OpenIn(ns);
-        var underlay = Underlay.Resolve(host, conf);
-        VxlanDevice.RefuseIncompatible(host, conf, underlay);
+        var underlay = conf.ResolveUnderlay(host);
+        VxlanDevice.RefuseIncompatible(host, conf.DeviceSpec(underlay));
 
         using var rollback = new Rollback("vxlan");
         var ipam = IpamExec.AddIfConfigured(conf, args, rollback);
@@ -43,7 +44,7 @@ internal static class VxlanAdd
             RefuseOverlaps(conf, underlay, ipam!); // l3 validation made IPAM required
         }
 
-        int mtu = underlay.OverlayMtu(conf);
+        int mtu = underlay.OverlayMtu(conf.Mtu);
         var bridge = SharedDevices.Ensure(host, conf, underlay, mtu, ipam);
 
         var (hostVeth, contVeth) = VethSetup.Create(container, host, hostNs, args.IfName, mtu, mac);
@@ -66,7 +67,7 @@ internal static class VxlanAdd
             var gateways = Gateways.Calculate(result, conf.IsGateway, conf.IsDefaultGateway);
             if (conf.IsL3)
             {
-                AddPeerRoutes(result, L3Peers.PeerSubnets(conf, underlay.Local));
+                AddPeerRoutes(result, L3Peers.PeerSubnets(conf.PeerList, underlay.Local));
             }
 
             ns.Run(() => ContainerLink.SetSysctls(args.IfName, enableDad: false));
@@ -125,7 +126,7 @@ internal static class VxlanAdd
     /// between the overlay's hosts keeps its container source address (in l2 one subnet spans them all).
     /// </summary>
     internal static List<CidrAddress> NoMasqDestinations(VxlanConfig conf, Underlay underlay) =>
-        conf.IsL3 ? L3Peers.PeerSubnets(conf, underlay.Local).ToList() : [];
+        conf.IsL3 ? L3Peers.PeerSubnets(conf.PeerList, underlay.Local).ToList() : [];
 
     /// <summary>l3: the container reaches each other host's subnet through its own host's gateway.</summary>
     private static void AddPeerRoutes(Result result, IEnumerable<CidrAddress> peerSubnets)

@@ -3,6 +3,7 @@ using CniPlugins.Ip;
 using CniPlugins.Ipam;
 using CniPlugins.Netlink;
 using CniPlugins.Ns;
+using CniPlugins.Overlay;
 using CniPlugins.Skel;
 using CniPlugins.Types;
 
@@ -38,12 +39,12 @@ internal static class VxlanCheck
         ExpectedState.ValidateInterfaceIps(container, args.IfName, prev.Ips ?? []);
         ExpectedState.ValidateRoutes(container, prev.Routes ?? []);
 
-        var underlay = Underlay.Resolve(host, conf, ErrorCode.Internal);
+        var underlay = conf.ResolveUnderlay(host, ErrorCode.Internal);
         var device = host.TryGetLinkByName(conf.DeviceName) ?? throw Fail($"VXLAN device {conf.DeviceName} not found");
-        VxlanDevice.Verify(device, conf, underlay, (msg, _) => throw Fail(msg));
+        VxlanDevice.Verify(device, conf.DeviceSpec(underlay), (msg, _) => throw Fail(msg));
         if (conf.IsL3)
         {
-            L3Peers.Check(host, device, conf, underlay.Local);
+            L3Peers.Check(host, device, conf.PeerList, underlay.Local);
         }
         else
         {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CniPlugins.Netlink;
+using CniPlugins.Overlay;
 using CniPlugins.Types;
 
 namespace CniPlugins.Vxlan;
@@ -9,7 +11,7 @@ namespace CniPlugins.Vxlan;
 /// The overlay's keys on top of the shared ones. Defaults follow Docker's overlay (l2, port 4789) and flannel's vxlan
 /// backend (l3); names of the shared keys are the bridge plugin's.
 /// </summary>
-internal sealed class VxlanConfig : NetConf, IMacSources
+internal sealed class VxlanConfig : BridgedNetConf
 {
     public const uint MaxVni = 16777215;
 
@@ -27,9 +29,6 @@ internal sealed class VxlanConfig : NetConf, IMacSources
 
     [JsonPropertyName("localIP")]
     public string? LocalIP { get; set; }
-
-    [JsonPropertyName("mtu")]
-    public int Mtu { get; set; }
 
     [JsonPropertyName("bridge")]
     public string? Bridge { get; set; }
@@ -50,30 +49,6 @@ internal sealed class VxlanConfig : NetConf, IMacSources
     [JsonPropertyName("learning")]
     public bool? Learning { get; set; }
 
-    [JsonPropertyName("isGateway")]
-    public bool IsGateway { get; set; }
-
-    [JsonPropertyName("isDefaultGateway")]
-    public bool IsDefaultGateway { get; set; }
-
-    [JsonPropertyName("ipMasq")]
-    public bool IpMasq { get; set; }
-
-    [JsonPropertyName("ipMasqBackend")]
-    public string? IpMasqBackend { get; set; }
-
-    [JsonPropertyName("hairpinMode")]
-    public bool HairpinMode { get; set; }
-
-    [JsonPropertyName("mac")]
-    public string? Mac { get; set; }
-
-    [JsonPropertyName("runtimeConfig")]
-    public MacRuntimeConfig? RuntimeConfig { get; set; }
-
-    [JsonPropertyName("args")]
-    public MacArgs? Args { get; set; }
-
     [JsonIgnore]
     public bool IsL3 { get; private set; }
 
@@ -84,7 +59,7 @@ internal sealed class VxlanConfig : NetConf, IMacSources
     public string DeviceName => string.IsNullOrEmpty(VxlanDevice) ? $"vxlan{Vni}" : VxlanDevice;
 
     [JsonIgnore]
-    public List<VxlanPeer> PeerList { get; private set; } = [];
+    public List<OverlayPeer> PeerList { get; private set; } = [];
 
     [JsonIgnore]
     public IPAddress? LocalAddress { get; private set; }
@@ -92,9 +67,31 @@ internal sealed class VxlanConfig : NetConf, IMacSources
     [JsonIgnore]
     public IPAddress? GroupAddress { get; private set; }
 
-    /// <summary>Config dns wins over IPAM's when any of its fields is set, as in the bridge plugin.</summary>
+
+    /// <summary>The underlay's address family: the local address's, the group's or the peers' (IPv4 when none says).</summary>
     [JsonIgnore]
-    public bool HasDns => Dns is { } d && (d.Nameservers is not null || d.Search is not null || d.Options is not null || !string.IsNullOrEmpty(d.Domain));
+    public System.Net.Sockets.AddressFamily UnderlayFamily =>
+        LocalAddress?.AddressFamily ?? GroupAddress?.AddressFamily ?? PeerList.FirstOrDefault()?.Underlay.AddressFamily
+        ?? System.Net.Sockets.AddressFamily.InterNetwork;
+
+    /// <summary><c>underlayInterface</c> or <c>localIP</c>, else the default route's interface; see <see cref="Underlay.Resolve"/>.</summary>
+    public Underlay ResolveUnderlay(RtnlHandle host, int code = ErrorCode.InvalidNetworkConfig) =>
+        Underlay.Resolve(host, UnderlayInterface, LocalAddress, UnderlayFamily, code);
+
+    /// <summary>The VXLAN device this config asks for on <paramref name="underlay"/>; l3 devices carry the derived VTEP MAC.</summary>
+    public VxlanSpec DeviceSpec(Underlay underlay) => new()
+    {
+        Name = DeviceName,
+        Vni = (uint)Vni,
+        Port = (ushort)Port,
+        Local = underlay.Local,
+        UnderlayIndex = underlay.Link.Index,
+        Group = GroupAddress,
+        Ttl = (byte)Ttl,
+        Learning = !IsL3 && Learning != false,
+        Mtu = underlay.OverlayMtu(Mtu),
+        HardwareAddr = IsL3 ? VtepMac.ForUnderlay(underlay.Local) : null,
+    };
 
     public static VxlanConfig Parse(byte[] stdin)
     {
@@ -178,7 +175,7 @@ internal sealed class VxlanConfig : NetConf, IMacSources
         }
 
         PeerList = (Peers ?? []).Select(p => VxlanPeer.FromJson(p, IsL3)).ToList();
-        var family = LocalAddress?.AddressFamily ?? GroupAddress?.AddressFamily ?? PeerList.FirstOrDefault()?.Underlay.AddressFamily;
+        var family = UnderlayFamily;
         if (PeerList.Find(p => p.Underlay.AddressFamily != family) is { } odd)
         {
             throw CniException.InvalidConfig($"peer {odd.Underlay} is not of the underlay's address family",

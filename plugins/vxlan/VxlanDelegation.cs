@@ -1,6 +1,7 @@
 using CniPlugins.Firewall;
 using CniPlugins.Ipam;
 using CniPlugins.Netlink;
+using CniPlugins.Overlay;
 using CniPlugins.Skel;
 using CniPlugins.Types;
 
@@ -27,7 +28,7 @@ internal static class VxlanDelegation
         var conf = VxlanConfig.Parse(args.StdinData);
         using (var host = RtnlHandle.Open())
         {
-            Underlay.Resolve(host, conf, ErrorCode.PluginNotAvailable);
+            conf.ResolveUnderlay(host, ErrorCode.PluginNotAvailable);
         }
 
         IpamExec.StatusIfConfigured(conf, args);

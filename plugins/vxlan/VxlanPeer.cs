@@ -1,23 +1,24 @@
 using System.Net;
 using System.Text.Json;
+using CniPlugins.Overlay;
 using CniPlugins.Types;
 
 namespace CniPlugins.Vxlan;
 
 /// <summary>
-/// Another host of the overlay: its underlay address and, in l3 mode, the container subnets it owns (one per
-/// family). Read from <c>peers</c>: a plain address string in l2, <c>{"underlay", "subnet"|"subnets"}</c> in l3.
+/// An entry of <c>peers</c>: a plain underlay address in l2, <c>{"underlay", "subnet"|"subnets"}</c> in l3. Every
+/// malformed entry is a config error (code 7) that names it.
 /// </summary>
-internal sealed record VxlanPeer(IPAddress Underlay, IReadOnlyList<CidrAddress> Subnets)
+internal static class VxlanPeer
 {
-    public static VxlanPeer FromJson(JsonElement e, bool l3)
+    public static OverlayPeer FromJson(JsonElement e, bool l3)
     {
         if (e.ValueKind == JsonValueKind.String)
         {
             return l3
                 ? throw CniException.InvalidConfig($"l3 peer \"{e.GetString()}\" has no subnet",
                     "give each l3 peer as {\"underlay\": \"<host address>\", \"subnet\": \"<its container subnet>\"}")
-                : new VxlanPeer(Address(e.GetString()), []);
+                : new OverlayPeer(Address(e.GetString()), []);
         }
 
         if (e.ValueKind != JsonValueKind.Object)
@@ -59,7 +60,7 @@ internal sealed record VxlanPeer(IPAddress Underlay, IReadOnlyList<CidrAddress> 
             throw CniException.InvalidConfig($"peer {address} has two subnets of one family", "one subnet per family");
         }
 
-        return new VxlanPeer(address, cidrs);
+        return new OverlayPeer(address, cidrs);
     }
 
     private static string? Text(JsonProperty p) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using CniPlugins.Netlink;
+using CniPlugins.Overlay;
 using Xunit;
 
 namespace CniPlugins.Vxlan.Tests;

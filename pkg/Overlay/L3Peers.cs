@@ -2,22 +2,31 @@ using System.Net;
 using CniPlugins.Netlink;
 using CniPlugins.Types;
 
-namespace CniPlugins.Vxlan;
+namespace CniPlugins.Overlay;
 
 /// <summary>
 /// Routed peers in l3 mode, as flannel's vxlan backend programs them: per peer subnet a permanent neighbour entry
 /// for the subnet's base address with the peer's VTEP MAC, an FDB entry sending that MAC to the peer's underlay
 /// address, and <c>route SUBNET via BASE dev vxlanN onlink</c>, in that order (a route first would make the kernel
-/// ARP for its gateway).
+/// ARP for its gateway). The vxlan plugin's l3 mode and the overlay agent program peers with the same code.
 /// </summary>
-internal static class L3Peers
+public static class L3Peers
 {
     private sealed record Entry(CidrAddress Subnet, IPAddress NextHop, byte[] Mac, IPAddress Underlay);
 
-    public static void Sync(RtnlHandle host, Link device, VxlanConfig conf, IPAddress local)
+    /// <summary>
+    /// Programs every peer of <paramref name="peers"/> but this host (<paramref name="local"/>: one list serves every
+    /// host); with <paramref name="removeStale"/>, also removes the entries on the device that no peer accounts for
+    /// (false where another party, the overlay agent, owns the set of peers).
+    /// </summary>
+    public static void Sync(RtnlHandle host, Link device, IEnumerable<OverlayPeer> peers, IPAddress local, bool removeStale = true)
     {
-        var wanted = Wanted(conf, local);
-        RemoveStale(host, device, wanted);
+        var wanted = Wanted(peers, local);
+        if (removeStale)
+        {
+            RemoveStale(host, device, wanted);
+        }
+
         foreach (var e in wanted)
         {
             host.NeighReplace(new Neigh { Family = Family(e.NextHop), LinkIndex = device.Index, State = Rtnl.NUD_PERMANENT, Ip = e.NextHop, HardwareAddr = e.Mac });
@@ -27,9 +36,9 @@ internal static class L3Peers
     }
 
     /// <summary>Throws when a listed peer's route, neighbour or FDB entry is missing or points elsewhere.</summary>
-    public static void Check(RtnlHandle host, Link device, VxlanConfig conf, IPAddress local)
+    public static void Check(RtnlHandle host, Link device, IEnumerable<OverlayPeer> peers, IPAddress local)
     {
-        var wanted = Wanted(conf, local);
+        var wanted = Wanted(peers, local);
         var routes = host.RouteList();
         var neighs = host.NeighList(Rtnl.AF_UNSPEC, device.Index);
         var fdb = host.FdbList(device.Index);
@@ -53,8 +62,8 @@ internal static class L3Peers
     }
 
     /// <summary>Every other host's subnets (the entry of this host itself is skipped: one list serves every host).</summary>
-    public static IEnumerable<CidrAddress> PeerSubnets(VxlanConfig conf, IPAddress local) =>
-        conf.PeerList.Where(p => !p.Underlay.Equals(local)).SelectMany(p => p.Subnets);
+    public static IEnumerable<CidrAddress> PeerSubnets(IEnumerable<OverlayPeer> peers, IPAddress local) =>
+        peers.Where(p => !p.Underlay.Equals(local)).SelectMany(p => p.Subnets);
 
     /// <summary>Removes the route, neighbour and FDB entries on the device that no listed peer accounts for.</summary>
     private static void RemoveStale(RtnlHandle host, Link device, List<Entry> wanted)
@@ -84,8 +93,8 @@ internal static class L3Peers
         }
     }
 
-    private static List<Entry> Wanted(VxlanConfig conf, IPAddress local) =>
-        conf.PeerList.Where(p => !p.Underlay.Equals(local))
+    private static List<Entry> Wanted(IEnumerable<OverlayPeer> peers, IPAddress local) =>
+        peers.Where(p => !p.Underlay.Equals(local))
             .SelectMany(p => p.Subnets.Select(s => new Entry(s, s.Address, VtepMac.ForUnderlay(p.Underlay), p.Underlay)))
             .ToList();
 

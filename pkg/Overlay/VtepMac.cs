@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace CniPlugins.Vxlan;
+namespace CniPlugins.Overlay;
 
 /// <summary>
 /// MACs every host can compute for every other host from the config alone, so that no host has to be told another's.
 /// All are locally administered unicast (first byte 0x0a).
 /// </summary>
-internal static class VtepMac
+public static class VtepMac
 {
     /// <summary>
     /// The l3 VXLAN device's MAC: <c>0a:58:</c> and the four bytes of an IPv4 underlay address (as Kubernetes'
