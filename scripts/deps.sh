@@ -3,9 +3,11 @@
 # nftables (masquerade and isolation rules), iputils-ping, and containernetworking-plugins (the reference binaries
 # in /usr/lib/cni that the conformance suite compares against), gcc with libc6-dev, which the NativeAOT publish
 # links the static binaries with (libc.a), and linux-libc-dev, the kernel headers a unit test compiles against to
-# check the kernel constants and struct layouts the code spells out. Needs root when something is missing.
+# check the kernel constants and struct layouts the code spells out; socat (the servers and clients of the portmap
+# tests) and conntrack (which reads back the conntrack entries portmap deletes over netlink). Needs root when
+# something is missing.
 set -euo pipefail
-need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev linux-libc-dev)
+need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev linux-libc-dev socat conntrack)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
