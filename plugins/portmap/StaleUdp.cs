@@ -24,7 +24,7 @@ internal static class StaleUdp
         }
         catch (Exception e) when (e is NetlinkException or IOException or InvalidDataException)
         {
-            Console.Error.WriteLine($"portmap: failed to delete stale UDP conntrack entries: {e.Message}");
+            Skel.PluginLog.Warn("portmap", $"failed to delete stale UDP conntrack entries: {e.Message}");
         }
     }
 }
