@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A real demo: builds the suite, then puts two containers on one bridge and has them ping each other and the
-# gateway. Everything lives in throwaway network namespaces (a "host" and two "containers") that are removed on
-# exit, also when a step fails; the machine's own network namespace is never touched. Needs root.
+# gateway; then three "hosts" joined by an underlay network get one container each on a vxlan overlay (l3, one
+# subnet per host, the same config on every host but its subnet) and every container pings the others across
+# hosts. Everything lives in throwaway network namespaces that are removed on exit, also when a step fails; the
+# machine's own network namespace is never touched. Needs root.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces need CAP_SYS_ADMIN)"; exit 1; }
@@ -12,7 +14,7 @@ tag="cnidemo$$"
 host="$tag-host" c1="$tag-c1" c2="$tag-c2"
 data=$(mktemp -d)
 cleanup() {
-  for ns in "$c1" "$c2" "$host"; do ip netns del "$ns" 2>/dev/null || true; done
+  for ns in $(ip netns list | awk '{print $1}' | grep "^$tag-" || true); do ip netns del "$ns" 2>/dev/null || true; done
   rm -rf "$data"
 }
 trap cleanup EXIT
@@ -58,4 +60,44 @@ echo "== CHECK both"; cni CHECK demo-c1 "$c1" "$(with_prev "$r1")"; cni CHECK de
 echo "== masquerade rules in the host namespace:"; ip netns exec "$host" iptables-save -t nat | grep -E '^-A (POSTROUTING|CNI-)' || true
 echo "== DEL both"; cni DEL demo-c1 "$c1" "$(with_prev "$r1")"; cni DEL demo-c2 "$c2" "$(with_prev "$r2")"
 echo "== addresses left in the store: $(ls "$data/demo-net" | grep -cv -e lock -e last_reserved || true)"
-echo "demo finished: two containers on one bridge reached each other"
+echo "two containers on one bridge reached each other"
+
+echo
+echo "== overlay: three hosts on an underlay (a bridge in namespace $tag-underlay), one vxlan network across them"
+ip netns add "$tag-underlay"
+ip -n "$tag-underlay" link add ul0 type bridge
+ip -n "$tag-underlay" link set ul0 up
+peers=""
+for h in 1 2 3; do
+  ip netns add "$tag-node$h"; ip netns add "$tag-pod$h"
+  ip -n "$tag-node$h" link set lo up
+  ip -n "$tag-underlay" link add "u$h" type veth peer name eth0 netns "$tag-node$h"
+  ip -n "$tag-underlay" link set "u$h" master ul0 up
+  ip -n "$tag-node$h" addr add "192.168.77.$h/24" dev eth0
+  ip -n "$tag-node$h" link set eth0 up
+  peers="$peers${peers:+,}{\"underlay\": \"192.168.77.$h\", \"subnet\": \"10.244.$h.0/24\"}"
+done
+# The same config on every node but the IPAM subnet.
+overlay_conf() {
+  printf '{"cniVersion": "1.1.0", "name": "overlay", "type": "vxlan", "mode": "l3", "vni": 1,
+  "underlayInterface": "eth0", "peers": [%s],
+  "ipam": {"type": "host-local", "dataDir": "%s/node%s", "indexDir": "%s/node%s.index", "ranges": [[{"subnet": "10.244.%s.0/24"}]]}}' \
+    "$peers" "$data" "$1" "$data" "$1" "$1"
+}
+echo "$(overlay_conf 1)"
+for h in 1 2 3; do
+  overlay_conf "$h" | ip netns exec "$tag-node$h" env CNI_COMMAND=ADD CNI_CONTAINERID="pod$h" \
+    CNI_NETNS="/run/netns/$tag-pod$h" CNI_IFNAME=eth0 CNI_PATH="$root/bin" "$root/bin/vxlan" > /dev/null
+  echo "node $h: pod$h is $(ip -n "$tag-pod$h" -4 -o addr show eth0 | awk '{print $4}')"
+done
+echo "== node 1's kernel state for its peers (what flannel's daemon would program):"
+ip -n "$tag-node1" route show dev vxlan1
+ip -n "$tag-node1" neigh show dev vxlan1
+bridge -n "$tag-node1" fdb show dev vxlan1
+for a in 1 2 3; do for b in 1 2 3; do
+  [ "$a" = "$b" ] && continue
+  dst=$(ip -n "$tag-pod$b" -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
+  ip netns exec "$tag-pod$a" ping -c 1 -W 2 "$dst" > /dev/null || { echo "pod$a -> pod$b ($dst): NOT reached"; exit 1; }
+  echo "pod$a -> pod$b ($dst): reached across the overlay"
+done; done
+echo "demo finished: containers on one bridge, and on three hosts across a vxlan overlay, reached each other"

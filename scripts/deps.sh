@@ -6,12 +6,21 @@
 # check the kernel constants and struct layouts the code spells out; socat (the servers and clients of the portmap
 # tests) and conntrack (which reads back the conntrack entries portmap deletes over netlink). Needs root when
 # something is missing.
+#
+# The runtimes the Clients conformance tests put in front of our binaries, without their recommends (buildah,
+# slirp4netns, fuse-overlayfs and the like are not used): golang-go with Debian's libcni
+# (golang-github-appc-cni-dev, what CRI-O, podman and cnitool link) and go-cni (golang-github-containerd-go-cni-dev,
+# what containerd links) build conformance/clients offline; podman with crun and conmon, and containerd with runc,
+# run containers from an image made of busybox-static's self-contained /bin/busybox.
 set -euo pipefail
 need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev linux-libc-dev socat conntrack)
-missing=()
+clients=(golang-go golang-github-appc-cni-dev golang-github-containerd-go-cni-dev podman crun conmon busybox-static containerd runc)
+missing=(); missing_clients=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "installing ${missing[*]}"
+for p in "${clients[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing_clients+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && [ ${#missing_clients[@]} -eq 0 ] && exit 0
+echo "installing ${missing[*]} ${missing_clients[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
-apt-get install -y -qq "${missing[@]}" >/dev/null
+[ ${#missing[@]} -eq 0 ] || apt-get install -y -qq "${missing[@]}" >/dev/null
+[ ${#missing_clients[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing_clients[@]}" >/dev/null

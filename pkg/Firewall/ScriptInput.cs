@@ -30,7 +30,7 @@ public static class ScriptInput
         Ensure(name, "bridge name", ErrorCode.InvalidNetworkConfig);
         if (name.Contains('+'))
         {
-            throw CniException.InvalidConfig($"invalid bridge name \"{name}\" for isolation",
+            throw CniException.InvalidConfig($"invalid bridge name \"{name}\" in a firewall rule",
                 "'+' is a wildcard in iptables interface matches; choose a bridge name without it");
         }
     }

@@ -62,19 +62,20 @@ public static class BridgeSetup
     /// other than whitespace make a valid link name; the firewall layer refuses them only where the name reaches a
     /// rule (isolation), so networks that never use the name in a rule keep working as with the reference.
     /// </summary>
-    public static void ValidateName(string name)
+    /// <param name="key">The config key that named the link, for the message.</param>
+    public static void ValidateName(string name, string key = "bridge")
     {
         if (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > Validation.MaxInterfaceNameLength)
         {
-            throw CniException.InvalidConfig($"invalid bridge name \"{name}\"",
-                $"a bridge name has 1 to {Validation.MaxInterfaceNameLength} characters");
+            throw CniException.InvalidConfig($"invalid {key} name \"{name}\"",
+                $"a {key} name has 1 to {Validation.MaxInterfaceNameLength} characters");
         }
 
         foreach (char c in name)
         {
             if (c is '/' or ':' || char.IsWhiteSpace(c))
             {
-                throw CniException.InvalidConfig($"invalid bridge name \"{name}\"", "no '/', ':' or whitespace");
+                throw CniException.InvalidConfig($"invalid {key} name \"{name}\"", "no '/', ':' or whitespace");
             }
         }
     }

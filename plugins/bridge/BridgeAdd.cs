@@ -4,7 +4,6 @@ using CniPlugins.Ipam;
 using CniPlugins.Netlink;
 using CniPlugins.Ns;
 using CniPlugins.Skel;
-using CniPlugins.Sys;
 using CniPlugins.Types;
 
 namespace CniPlugins.Bridge;
@@ -64,9 +63,9 @@ internal static class BridgeAdd
             result.Ips = ipam.Ips!; // never empty: AddIfConfigured refuses a result without addresses
             result.Routes = ipam.Routes;
             result.Dns = ipam.Dns;
-            var gateways = Gateways.Calculate(result, conf);
+            var gateways = Gateways.Calculate(result, conf.IsGateway, conf.IsDefaultGateway);
 
-            ns.Run(() => ContainerSysctls(args.IfName, conf.EnableDad));
+            ns.Run(() => ContainerLink.SetSysctls(args.IfName, conf.EnableDad));
             InterfaceConfigurator.Configure(ns, container, args.IfName, result);
 
             if (conf.IsGateway)
@@ -143,21 +142,5 @@ internal static class BridgeAdd
         {
             ScriptInput.MatchedBridge(conf.BridgeName);
         }
-    }
-
-    /// <summary>Container-side sysctls, inside the container's namespace: DAD as configured, gratuitous ARP on changes.</summary>
-    private static void ContainerSysctls(string ifName, bool enableDad)
-    {
-        if (enableDad)
-        {
-            Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
-            Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "1");
-        }
-        else
-        {
-            Sysctl.SetIfPresent($"net/ipv6/conf/{ifName}/accept_dad", "0");
-        }
-
-        Sysctl.Set($"net/ipv4/conf/{ifName}/arp_notify", "1");
     }
 }

@@ -4,31 +4,13 @@ using CniPlugins.Types;
 namespace CniPlugins.Bridge;
 
 /// <summary>The bridge keys on top of the shared ones; names and defaults are the reference's.</summary>
-internal sealed class BridgeConfig : NetConf, IMacSources
+internal sealed class BridgeConfig : BridgedNetConf
 {
     [JsonPropertyName("bridge")]
     public string BridgeName { get; set; } = "cni0";
 
-    [JsonPropertyName("isGateway")]
-    public bool IsGateway { get; set; }
-
-    [JsonPropertyName("isDefaultGateway")]
-    public bool IsDefaultGateway { get; set; }
-
     [JsonPropertyName("forceAddress")]
     public bool ForceAddress { get; set; }
-
-    [JsonPropertyName("ipMasq")]
-    public bool IpMasq { get; set; }
-
-    [JsonPropertyName("ipMasqBackend")]
-    public string? IpMasqBackend { get; set; }
-
-    [JsonPropertyName("mtu")]
-    public int Mtu { get; set; }
-
-    [JsonPropertyName("hairpinMode")]
-    public bool HairpinMode { get; set; }
 
     [JsonPropertyName("promiscMode")]
     public bool PromiscMode { get; set; }
@@ -58,15 +40,6 @@ internal sealed class BridgeConfig : NetConf, IMacSources
     /// <summary>Ours: containers on this bridge cannot reach containers on other isolated bridges (Docker's user-defined networks).</summary>
     [JsonPropertyName("isolation")]
     public bool Isolation { get; set; }
-
-    [JsonPropertyName("mac")]
-    public string? Mac { get; set; }
-
-    [JsonPropertyName("runtimeConfig")]
-    public MacRuntimeConfig? RuntimeConfig { get; set; }
-
-    [JsonPropertyName("args")]
-    public MacArgs? Args { get; set; }
 
     /// <summary>The trunk VLAN IDs, sorted and distinct, after validation.</summary>
     [JsonIgnore]
@@ -111,9 +84,6 @@ internal sealed class BridgeConfig : NetConf, IMacSources
         Firewall.IpMasq.SelectBackend(IpMasqBackend);
     }
 
-    /// <summary>Config dns wins over IPAM's when any of its fields is set, as in the reference.</summary>
-    [JsonIgnore]
-    public bool HasDns => Dns is { } d && (d.Nameservers is not null || d.Search is not null || d.Options is not null || !string.IsNullOrEmpty(d.Domain));
 }
 
 [JsonSourceGenerationOptions(

@@ -1,8 +1,7 @@
-using System.Net;
 using CniPlugins.Firewall;
+using CniPlugins.Ip;
 using CniPlugins.Ipam;
 using CniPlugins.Netlink;
-using CniPlugins.Ns;
 using CniPlugins.Skel;
 using CniPlugins.Types;
 
@@ -21,7 +20,7 @@ internal static class BridgeDel
         var conf = BridgeConfig.Parse(args.StdinData);
         IpamExec.DelIfConfigured(conf, args);
 
-        var addresses = DeleteContainerLink(args) ?? PrevResultAddresses(conf, args);
+        var addresses = ContainerLink.Delete(args, conf);
 
         if (conf.MacSpoofChk)
         {
@@ -52,41 +51,6 @@ internal static class BridgeDel
         if (host.TryGetLinkByName(bridgeName) is not { } bridge || BridgePort.CountPorts(host, bridge.Index, exceptPort) == 0)
         {
             BridgeIsolation.Remove(bridgeName);
-        }
-    }
-
-    /// <summary>Deletes the container's interface; returns its global addresses, or null when it (or the namespace) is gone.</summary>
-    private static List<CidrAddress>? DeleteContainerLink(CmdArgs args)
-    {
-        using var ns = NetNs.TryOpen(args.Netns);
-        if (ns is null)
-        {
-            return null;
-        }
-
-        using var container = RtnlHandle.OpenIn(ns);
-        if (container.TryGetLinkByName(args.IfName) is not { } link)
-        {
-            return null;
-        }
-
-        var addresses = container.AddrList(link.Index)
-            .Where(a => a.Scope == Rtnl.RT_SCOPE_UNIVERSE && !IPAddress.IsLoopback(a.Address.Address))
-            .Select(a => a.Address)
-            .ToList();
-        container.TryLinkDel(link.Index); // removed meanwhile or not, the outcome is the same
-        return addresses;
-    }
-
-    private static List<CidrAddress> PrevResultAddresses(BridgeConfig conf, CmdArgs args)
-    {
-        try
-        {
-            return conf.ParsePrevResult()?.Ips?.Select(i => i.Address).ToList() ?? [];
-        }
-        catch (CniException)
-        {
-            return []; // an unreadable prevResult must not make DEL fail
         }
     }
 }

@@ -2,17 +2,17 @@ using System.Net;
 using CniPlugins.Netlink;
 using CniPlugins.Types;
 
-namespace CniPlugins.Bridge;
+namespace CniPlugins.Ip;
 
 /// <summary>The reference's calcGateways and ensureAddr: gateway addresses per family and their place on the bridge.</summary>
-internal static class Gateways
+public static class Gateways
 {
     /// <summary>
     /// Points every IP at the container interface (index 2), fills in the gateway (network + 1) when the bridge is
     /// the gateway and IPAM gave none, and adds a default route per family when asked and IPAM gave none with a
     /// gateway. Returns the gateway addresses to put on the bridge (gateway IP with the container IP's prefix).
     /// </summary>
-    public static List<CidrAddress> Calculate(Result result, BridgeConfig conf)
+    public static List<CidrAddress> Calculate(Result result, bool isGateway, bool isDefaultGateway)
     {
         var gateways = new List<CidrAddress>();
         bool v4DefaultFound = false, v6DefaultFound = false;
@@ -20,12 +20,12 @@ internal static class Gateways
         {
             bool v4 = ipc.Address.IsIPv4;
             ipc.Interface = 2;
-            if (ipc.Gateway is null && conf.IsGateway)
+            if (ipc.Gateway is null && isGateway)
             {
-                ipc.Gateway = Ip.IpMath.Next(ipc.Address.Network.BaseAddress);
+                ipc.Gateway = IpMath.Next(ipc.Address.Network.BaseAddress);
             }
 
-            if (conf.IsDefaultGateway)
+            if (isDefaultGateway)
             {
                 ref bool found = ref v4 ? ref v4DefaultFound : ref v6DefaultFound;
                 found |= result.Routes?.Exists(r => r.Gw is not null && r.Dst.PrefixLength == 0 && r.Dst.IsIPv4 == v4) == true;
@@ -37,7 +37,7 @@ internal static class Gateways
                 }
             }
 
-            if (conf.IsGateway && ipc.Gateway is not null)
+            if (isGateway && ipc.Gateway is not null)
             {
                 gateways.Add(new CidrAddress(ipc.Gateway, ipc.Address.PrefixLength));
             }

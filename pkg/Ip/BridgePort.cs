@@ -2,10 +2,13 @@ using CniPlugins.Fs;
 using CniPlugins.Netlink;
 using CniPlugins.Types;
 
-namespace CniPlugins.Bridge;
+namespace CniPlugins.Ip;
 
-/// <summary>The host end of the veth as a port of the bridge: membership, hairpin, isolation, VLANs.</summary>
-internal static class BridgePort
+/// <summary>
+/// A host-side link as a port of a bridge (the bridge plugin's veths, the vxlan overlay's veths and VXLAN device):
+/// membership, hairpin, isolation, VLANs, and the lock that serialises decisions about a bridge's ports across runs.
+/// </summary>
+public static class BridgePort
 {
     private const string LockDir = "/run/cni-plugins";
 
@@ -51,14 +54,20 @@ internal static class BridgePort
         }
     }
 
-    /// <summary>Serialises the "first port in / last port out" decisions (isolation rules) of one bridge across runs.</summary>
+    /// <summary>
+    /// Serialises the "first port in / last port out" decisions of one bridge across runs (isolation rules, the
+    /// overlay's shared devices and forward rules).
+    /// </summary>
     public static FileLock LockBridge(string bridgeName)
     {
         Directory.CreateDirectory(LockDir);
         return FileLock.Acquire(Path.Combine(LockDir, $"bridge-{bridgeName}.lock"), 0x180 /* 0600 */);
     }
 
-    /// <summary>How many links other than <paramref name="exceptIndex"/> are ports of the bridge now.</summary>
-    public static int CountPorts(RtnlHandle host, int bridgeIndex, int exceptIndex = 0) =>
-        host.LinkList().Count(l => l.MasterIndex == bridgeIndex && l.Index != exceptIndex);
+    /// <summary>
+    /// How many links are ports of the bridge now, not counting <paramref name="exceptIndex"/> nor links of kind
+    /// <paramref name="exceptKind"/> (the overlay's VXLAN device is a port that stays when containers are gone).
+    /// </summary>
+    public static int CountPorts(RtnlHandle host, int bridgeIndex, int exceptIndex = 0, string? exceptKind = null) =>
+        host.LinkList().Count(l => l.MasterIndex == bridgeIndex && l.Index != exceptIndex && (exceptKind is null || l.Kind != exceptKind));
 }

@@ -1,0 +1,196 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CniPlugins.Netlink;
+using CniPlugins.Overlay;
+using CniPlugins.Types;
+
+namespace CniPlugins.Vxlan;
+
+/// <summary>
+/// The overlay's keys on top of the shared ones. Defaults follow Docker's overlay (l2, port 4789) and flannel's vxlan
+/// backend (l3); names of the shared keys are the bridge plugin's.
+/// </summary>
+internal sealed class VxlanConfig : BridgedNetConf
+{
+    public const uint MaxVni = 16777215;
+
+    [JsonPropertyName("mode")]
+    public string? Mode { get; set; }
+
+    [JsonPropertyName("vni")]
+    public long Vni { get; set; }
+
+    [JsonPropertyName("port")]
+    public int Port { get; set; } = 4789;
+
+    [JsonPropertyName("underlayInterface")]
+    public string? UnderlayInterface { get; set; }
+
+    [JsonPropertyName("localIP")]
+    public string? LocalIP { get; set; }
+
+    [JsonPropertyName("bridge")]
+    public string? Bridge { get; set; }
+
+    [JsonPropertyName("vxlanDevice")]
+    public string? VxlanDevice { get; set; }
+
+    /// <summary>l2: underlay addresses (strings); l3: objects with <c>underlay</c> and <c>subnet</c> or <c>subnets</c>.</summary>
+    [JsonPropertyName("peers")]
+    public List<JsonElement>? Peers { get; set; }
+
+    [JsonPropertyName("group")]
+    public string? Group { get; set; }
+
+    [JsonPropertyName("ttl")]
+    public int Ttl { get; set; }
+
+    [JsonPropertyName("learning")]
+    public bool? Learning { get; set; }
+
+    [JsonIgnore]
+    public bool IsL3 { get; private set; }
+
+    [JsonIgnore]
+    public string BridgeName => string.IsNullOrEmpty(Bridge) ? $"vxbr{Vni}" : Bridge;
+
+    [JsonIgnore]
+    public string DeviceName => string.IsNullOrEmpty(VxlanDevice) ? $"vxlan{Vni}" : VxlanDevice;
+
+    [JsonIgnore]
+    public List<OverlayPeer> PeerList { get; private set; } = [];
+
+    [JsonIgnore]
+    public IPAddress? LocalAddress { get; private set; }
+
+    [JsonIgnore]
+    public IPAddress? GroupAddress { get; private set; }
+
+
+    /// <summary>The underlay's address family: the local address's, the group's or the peers' (IPv4 when none says).</summary>
+    [JsonIgnore]
+    public System.Net.Sockets.AddressFamily UnderlayFamily =>
+        LocalAddress?.AddressFamily ?? GroupAddress?.AddressFamily ?? PeerList.FirstOrDefault()?.Underlay.AddressFamily
+        ?? System.Net.Sockets.AddressFamily.InterNetwork;
+
+    /// <summary><c>underlayInterface</c> or <c>localIP</c>, else the default route's interface; see <see cref="Underlay.Resolve"/>.</summary>
+    public Underlay ResolveUnderlay(RtnlHandle host, int code = ErrorCode.InvalidNetworkConfig) =>
+        Underlay.Resolve(host, UnderlayInterface, LocalAddress, UnderlayFamily, code);
+
+    /// <summary>The VXLAN device this config asks for on <paramref name="underlay"/>; l3 devices carry the derived VTEP MAC.</summary>
+    public VxlanSpec DeviceSpec(Underlay underlay) => new()
+    {
+        Name = DeviceName,
+        Vni = (uint)Vni,
+        Port = (ushort)Port,
+        Local = underlay.Local,
+        UnderlayIndex = underlay.Link.Index,
+        Group = GroupAddress,
+        Ttl = (byte)Ttl,
+        Learning = !IsL3 && Learning != false,
+        Mtu = underlay.OverlayMtu(Mtu),
+        HardwareAddr = IsL3 ? VtepMac.ForUnderlay(underlay.Local) : null,
+    };
+
+    public static VxlanConfig Parse(byte[] stdin)
+    {
+        var conf = Parse(stdin, VxlanJsonContext.Default.VxlanConfig);
+        conf.Validate();
+        return conf;
+    }
+
+    private void Validate()
+    {
+        IsL3 = Mode switch
+        {
+            null or "" or "l2" => false,
+            "l3" => true,
+            _ => throw CniException.InvalidConfig($"unknown mode \"{Mode}\"", "use \"l2\" (one subnet across hosts) or \"l3\" (a subnet per host)"),
+        };
+
+        if (Vni < 1 || Vni > MaxVni)
+        {
+            throw CniException.InvalidConfig($"invalid vni {Vni}", $"a VXLAN network identifier is 1 to {MaxVni}");
+        }
+
+        if (Port < 1 || Port > 65535)
+        {
+            throw CniException.InvalidConfig($"invalid port {Port}", "a UDP port is 1 to 65535 (default 4789)");
+        }
+
+        if (Mtu < 0)
+        {
+            throw CniException.InvalidConfig($"invalid mtu {Mtu}", "leave mtu out to derive it from the underlay");
+        }
+
+        if (Ttl < 0 || Ttl > 255)
+        {
+            throw CniException.InvalidConfig($"invalid ttl {Ttl}", "ttl is 0 (inherit) to 255");
+        }
+
+        Ip.BridgeSetup.ValidateName(BridgeName);
+        Ip.BridgeSetup.ValidateName(DeviceName, "vxlanDevice");
+        if (DeviceName == BridgeName)
+        {
+            throw CniException.InvalidConfig($"bridge and vxlanDevice are both \"{BridgeName}\"", "give them different names");
+        }
+
+        if (!string.IsNullOrEmpty(LocalIP))
+        {
+            LocalAddress = IPAddress.TryParse(LocalIP, out var local) && !local.Equals(IPAddress.Any) && !local.Equals(IPAddress.IPv6Any)
+                ? local
+                : throw CniException.InvalidConfig($"localIP \"{LocalIP}\" is not a unicast address");
+        }
+
+        if (!string.IsNullOrEmpty(Group))
+        {
+            GroupAddress = IPAddress.TryParse(Group, out var g) && IsMulticast(g)
+                ? g
+                : throw CniException.InvalidConfig($"group \"{Group}\" is not a multicast address");
+            if (IsL3 || Peers is { Count: > 0 })
+            {
+                throw CniException.InvalidConfig("group is for l2 mode without peers",
+                    "flood through either a multicast group or a list of peers, not both; l3 mode needs peers");
+            }
+        }
+
+        if (IsL3 && Learning == true)
+        {
+            throw CniException.InvalidConfig("learning is off in l3 mode", "every peer's entries come from the config");
+        }
+
+        if (IsL3)
+        {
+            IsGateway = true;
+            if (IpamType is null)
+            {
+                throw CniException.InvalidConfig("l3 mode needs ipam", "each host's containers get addresses from its own subnet, e.g. host-local");
+            }
+        }
+
+        if (IsDefaultGateway)
+        {
+            IsGateway = true;
+        }
+
+        PeerList = (Peers ?? []).Select(p => VxlanPeer.FromJson(p, IsL3)).ToList();
+        var family = UnderlayFamily;
+        if (PeerList.Find(p => p.Underlay.AddressFamily != family) is { } odd)
+        {
+            throw CniException.InvalidConfig($"peer {odd.Underlay} is not of the underlay's address family",
+                "the local address, the group and every peer are all IPv4 or all IPv6");
+        }
+
+        Firewall.IpMasq.SelectBackend(IpMasqBackend);
+    }
+
+    private static bool IsMulticast(IPAddress a) =>
+        a.IsIPv6Multicast || (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (a.GetAddressBytes()[0] & 0xf0) == 0xe0);
+}
+
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
+[JsonSerializable(typeof(VxlanConfig))]
+internal sealed partial class VxlanJsonContext : JsonSerializerContext
+{
+}
