@@ -9,7 +9,7 @@ public sealed class PublishedBinariesTests
 {
     private const string Versions = "0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0";
 
-    public static TheoryData<string> Plugins => new() { "loopback", "bridge", "macvlan", "host-local" };
+    public static TheoryData<string> Plugins => new() { "loopback", "bridge", "macvlan", "host-local", "portmap" };
 
     [Theory]
     [MemberData(nameof(Plugins))]

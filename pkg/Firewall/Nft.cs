@@ -31,26 +31,40 @@ public static class Nft
     public static List<NftRule>? ListChain(string family, string table, string chain)
     {
         var (code, text) = FirewallTool.Run("nft", ["-a", "list", "chain", family, table, chain]);
-        if (code != 0)
-        {
-            return null;
-        }
+        return code != 0 ? null : Parse(text).GetValueOrDefault(chain) ?? [];
+    }
 
-        var rules = new List<NftRule>();
+    /// <summary>
+    /// Every chain of one (small, plugin-owned) table with its rules, or null when the table does not exist: one
+    /// exec where a verb needs several chains of it.
+    /// </summary>
+    public static Dictionary<string, List<NftRule>>? ListTable(string family, string table)
+    {
+        var (code, text) = FirewallTool.Run("nft", ["-a", "list", "table", family, table]);
+        return code != 0 ? null : Parse(text);
+    }
+
+    /// <summary>Rules by chain, from <c>nft -a list</c> output: a <c>chain NAME {</c> line opens each chain.</summary>
+    private static Dictionary<string, List<NftRule>> Parse(string text)
+    {
+        var chains = new Dictionary<string, List<NftRule>>(StringComparer.Ordinal);
+        List<NftRule>? current = null;
         foreach (string line in text.Split('\n'))
         {
             int h = line.LastIndexOf(" # handle ", StringComparison.Ordinal);
             string body = h < 0 ? "" : line[..h].Trim();
-            if (h < 0 || body.Length == 0 || body.StartsWith("chain ", StringComparison.Ordinal) ||
-                body.StartsWith("table ", StringComparison.Ordinal))
+            if (body.StartsWith("chain ", StringComparison.Ordinal))
             {
-                continue;
+                string name = body[6..].TrimEnd('{', ' ');
+                chains[name] = current = [];
             }
-
-            rules.Add(new NftRule(line[(h + 10)..].Trim(), CommentOf(body), body));
+            else if (h >= 0 && body.Length > 0 && !body.StartsWith("table ", StringComparison.Ordinal) && current is not null)
+            {
+                current.Add(new NftRule(line[(h + 10)..].Trim(), CommentOf(body), body));
+            }
         }
 
-        return rules;
+        return chains;
     }
 
     /// <summary>The handles of the chain's rules whose comment is exactly <paramref name="comment"/>; none when the chain is absent.</summary>

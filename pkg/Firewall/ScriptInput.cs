@@ -13,6 +13,9 @@ public static class ScriptInput
 {
     public static void Network(string name) => Ensure(name, "network name", ErrorCode.InvalidNetworkConfig);
 
+    /// <summary>Any other config value that is written into a rule (a chain name, a match condition): code 7.</summary>
+    public static void Name(string value, string what) => Ensure(value, what, ErrorCode.InvalidNetworkConfig);
+
     public static void ContainerId(string id) => Ensure(id, "container ID", ErrorCode.InvalidEnvironmentVariables);
 
     public static void Interface(string ifName) => Ensure(ifName, "interface name", ErrorCode.InvalidEnvironmentVariables);

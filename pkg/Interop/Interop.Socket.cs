@@ -16,6 +16,7 @@ internal static partial class Interop
     internal const int SOL_NETLINK = 270;
     internal const int NETLINK_ROUTE = 0;
     internal const int NETLINK_EXT_ACK = 11;
+    internal const int NETLINK_NETFILTER = 12;
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct SockaddrNl

@@ -37,6 +37,14 @@ public ref struct NetlinkWriter
         BinaryPrimitives.WriteUInt32LittleEndian(s[12..], change);
     }
 
+    /// <summary>struct nfgenmsg (4 bytes): family, NFNETLINK_V0, res_id 0.</summary>
+    public void NfGenMsg(byte family)
+    {
+        var s = Reserve(Ctnl.NfGenMsgLen);
+        s[0] = family;
+        s[1] = Ctnl.NFNETLINK_V0;
+    }
+
     /// <summary>struct ifaddrmsg (8 bytes).</summary>
     public void IfAddrMsg(byte family, byte prefixLength, byte flags, byte scope, int index)
     {

@@ -4,7 +4,8 @@ using CniPlugins.Ns;
 namespace CniPlugins.Netlink;
 
 /// <summary>
-/// rtnetlink requests against one network namespace: the one its socket was opened in. Operations are split by
+/// rtnetlink requests against one network namespace: the one its socket was opened in (its request/reply loop also
+/// carries ctnetlink, see <see cref="Conntrack"/>). Operations are split by
 /// object into partial files (Link, Addr, Route, Neigh, Bridge); each documents its iproute2 equivalent.
 /// </summary>
 public sealed partial class RtnlHandle : IDisposable
@@ -32,7 +33,7 @@ public sealed partial class RtnlHandle : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private uint NextSeq() => ++_seq;
+    internal uint NextSeq() => ++_seq;
 
     /// <summary>Parses one reply message; return false to skip it.</summary>
     internal delegate bool MessageParser<T>(ushort type, ReadOnlySpan<byte> payload, out T item);

@@ -36,6 +36,7 @@ public sealed class KernelHeaderTests
         ["Interop.DirentNameOffset"] = "offsetof(struct dirent64, d_name)",
         // The header spells it ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER), an int; it masks the 16-bit nla_type.
         ["Rtnl.NLA_TYPE_MASK"] = "(unsigned short)NLA_TYPE_MASK",
+        ["Ctnl.NfGenMsgLen"] = "sizeof(struct nfgenmsg)",
     };
 
     /// <summary>Buffers handed to the C library: they need to be at least as large as what is written into them.</summary>
@@ -85,6 +86,8 @@ public sealed class KernelHeaderTests
         #include <linux/if_bridge.h>
         #include <linux/neighbour.h>
         #include <linux/veth.h>
+        #include <linux/netfilter/nfnetlink.h>
+        #include <linux/netfilter/nfnetlink_conntrack.h>
 
         __attribute__((unused)) static void hex(const char *name, const void *p, size_t n)
         {
@@ -117,6 +120,7 @@ public sealed class KernelHeaderTests
 
         Scan(typeof(Interop), "Interop");
         Scan(typeof(Rtnl), "Rtnl");
+        Scan(typeof(Ctnl), "Ctnl");
         return list;
     }
 
