@@ -60,7 +60,22 @@ internal sealed class Agent(AgentOptions opt, EtcdGateway etcd)
         }
 
         await RegisterAsync(me, previous, ct);
-        await Task.WhenAll(KeepAliveLoopAsync(me, ct), WatchLoopAsync(ct));
+
+        // Both loops run until SIGTERM; should one fail unexpectedly, the other stops too and the agent exits
+        // (non-zero, so systemd or the DaemonSet restarts it) instead of running half.
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var loops = new[] { KeepAliveLoopAsync(me, both.Token), WatchLoopAsync(both.Token) };
+        var first = await Task.WhenAny(loops);
+        both.Cancel();
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested || !first.IsFaulted)
+        {
+        }
+
+        await first; // rethrows the failure of the loop that ended first
     }
 
     /// <summary>A lease and a subnet, retried with backoff until etcd answers.</summary>

@@ -69,10 +69,22 @@ internal sealed class EtcdGateway : IDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(CallTimeout);
-        await foreach (var r in StreamAsync("/v3/lease/keepalive", new LeaseKeepAliveRequest { Id = id }, EtcdJsonContext.Default.LeaseKeepAliveRequest,
-                           EtcdJsonContext.Default.StreamEnvelopeLeaseKeepAliveResponse, timeout.Token))
+        try
         {
-            return r.Ttl;
+            await foreach (var r in StreamAsync("/v3/lease/keepalive", new LeaseKeepAliveRequest { Id = id }, EtcdJsonContext.Default.LeaseKeepAliveRequest,
+                               EtcdJsonContext.Default.StreamEnvelopeLeaseKeepAliveResponse, timeout.Token))
+            {
+                return r.Ttl;
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            _current++;
+            throw new EtcdException($"keepalive: no answer within {CallTimeout.TotalSeconds} s");
+        }
+        catch (JsonException e)
+        {
+            throw new EtcdException($"keepalive: {e.Message}", e);
         }
 
         throw new EtcdException("keepalive stream ended without an answer");
