@@ -49,6 +49,22 @@ public static class VxlanDevice
         return host.GetLinkByIndex(link.Index);
     }
 
+    /// <summary>
+    /// l3: the device holds its host's subnet base address as a host route (no broadcast, no subnet route), as
+    /// flannel's does, so the host's own traffic to peers leaves with an overlay source address.
+    /// </summary>
+    public static void EnsureAddress(RtnlHandle host, Link device, CidrAddress subnet)
+    {
+        try
+        {
+            host.AddrAdd(device.Index, CidrAddress.Host(subnet.Network.BaseAddress));
+        }
+        catch (NetlinkException e) when (e.IsExists)
+        {
+            // there from an earlier ADD or agent run
+        }
+    }
+
     /// <summary>Reports through <paramref name="fail"/> the first way <paramref name="link"/> differs from <paramref name="spec"/>.</summary>
     public static void Verify(Link link, VxlanSpec spec, Action<string, string> fail)
     {

@@ -22,10 +22,10 @@ internal static class SharedDevices
         var gateways = ipam?.Ips?.Select(i => i.Gateway ?? IpMath.Next(i.Address.Network.BaseAddress)).ToList() ?? [];
         if (conf.IsL3)
         {
-            L3Peers.Sync(host, device, conf.PeerList, underlay.Local);
+            L3Peers.Sync(host, device, conf.PeerList, underlay.Local, removeStale: !conf.AgentOwnsPeers);
             foreach (var ipc in ipam!.Ips!)
             {
-                EnsureAddress(host, device, CidrAddress.Host(ipc.Address.Network.BaseAddress));
+                VxlanDevice.EnsureAddress(host, device, ipc.Address);
             }
         }
         else
@@ -53,18 +53,5 @@ internal static class SharedDevices
 
         ForwardRules.Ensure(conf.BridgeName);
         return host.GetLinkByIndex(bridge.Index);
-    }
-
-    /// <summary>l3: the device holds its host's subnet base address as a host route (no broadcast, no subnet route), as flannel's does.</summary>
-    private static void EnsureAddress(RtnlHandle host, Link device, CidrAddress address)
-    {
-        try
-        {
-            host.AddrAdd(device.Index, address);
-        }
-        catch (NetlinkException e) when (e.IsExists)
-        {
-            // there from an earlier ADD
-        }
     }
 }

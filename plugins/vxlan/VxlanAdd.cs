@@ -21,6 +21,7 @@ internal static class VxlanAdd
     public static Result Run(CmdArgs args)
     {
         var conf = VxlanConfig.Parse(args.StdinData);
+        args = SubnetFileMode.Apply(conf, args, ErrorCode.TryAgainLater);
         byte[]? mac = ContainerMac.Resolve(conf, args.Args);
         var masqBackend = conf.IpMasq ? IpMasq.SelectBackend(conf.IpMasqBackend) : MasqBackend.IpTables;
         if (conf.IpMasq && conf.IpamType is not null)
@@ -67,7 +68,7 @@ internal static class VxlanAdd
             var gateways = Gateways.Calculate(result, conf.IsGateway, conf.IsDefaultGateway);
             if (conf.IsL3)
             {
-                AddPeerRoutes(result, L3Peers.PeerSubnets(conf.PeerList, underlay.Local));
+                AddPeerRoutes(result, OverlayDestinations(conf, underlay));
             }
 
             ns.Run(() => ContainerLink.SetSysctls(args.IfName, enableDad: false));
@@ -126,7 +127,11 @@ internal static class VxlanAdd
     /// between the overlay's hosts keeps its container source address (in l2 one subnet spans them all).
     /// </summary>
     internal static List<CidrAddress> NoMasqDestinations(VxlanConfig conf, Underlay underlay) =>
-        conf.IsL3 ? L3Peers.PeerSubnets(conf.PeerList, underlay.Local).ToList() : [];
+        conf.IsL3 ? OverlayDestinations(conf, underlay) : [];
+
+    /// <summary>l3: the other hosts' subnets, or with a subnet file the whole cluster range (peers come and go).</summary>
+    private static List<CidrAddress> OverlayDestinations(VxlanConfig conf, Underlay underlay) =>
+        conf.ClusterCidr is { } cluster ? [cluster] : L3Peers.PeerSubnets(conf.PeerList, underlay.Local).ToList();
 
     /// <summary>l3: the container reaches each other host's subnet through its own host's gateway.</summary>
     private static void AddPeerRoutes(Result result, IEnumerable<CidrAddress> peerSubnets)

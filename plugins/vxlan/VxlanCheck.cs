@@ -18,6 +18,7 @@ internal static class VxlanCheck
     public static void Run(CmdArgs args)
     {
         var conf = VxlanConfig.Parse(args.StdinData);
+        args = SubnetFileMode.Apply(conf, args, ErrorCode.Internal);
         using var ns = NetNs.Open(args.Netns);
         IpamExec.CheckIfConfigured(conf, args);
         var prev = conf.ParsePrevResult() ?? throw CniException.InvalidConfig("Required prevResult missing");

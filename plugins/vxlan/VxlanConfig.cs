@@ -40,6 +40,10 @@ internal sealed class VxlanConfig : BridgedNetConf
     [JsonPropertyName("peers")]
     public List<JsonElement>? Peers { get; set; }
 
+    /// <summary>l3: overlay-agent's state file for this network (subnet, vni, mtu, peers); see <see cref="SubnetFileMode"/>.</summary>
+    [JsonPropertyName("subnetFile")]
+    public string? SubnetFile { get; set; }
+
     [JsonPropertyName("group")]
     public string? Group { get; set; }
 
@@ -63,6 +67,14 @@ internal sealed class VxlanConfig : BridgedNetConf
 
     [JsonIgnore]
     public IPAddress? LocalAddress { get; private set; }
+
+    /// <summary>True once a subnet file was applied: the agent owns the peers, so none are removed here.</summary>
+    [JsonIgnore]
+    public bool AgentOwnsPeers { get; private set; }
+
+    /// <summary>From the subnet file: the whole cluster range, routed by containers instead of each peer's subnet.</summary>
+    [JsonIgnore]
+    public CidrAddress? ClusterCidr { get; private set; }
 
     [JsonIgnore]
     public IPAddress? GroupAddress { get; private set; }
@@ -109,7 +121,25 @@ internal sealed class VxlanConfig : BridgedNetConf
             _ => throw CniException.InvalidConfig($"unknown mode \"{Mode}\"", "use \"l2\" (one subnet across hosts) or \"l3\" (a subnet per host)"),
         };
 
-        if (Vni < 1 || Vni > MaxVni)
+        if (!string.IsNullOrEmpty(SubnetFile))
+        {
+            if (Mode != "l3")
+            {
+                throw CniException.InvalidConfig("subnetFile is for l3 mode", "set \"mode\": \"l3\"; overlay-agent leases each node a subnet");
+            }
+
+            if (Peers is { Count: > 0 })
+            {
+                throw CniException.InvalidConfig("peers and subnetFile exclude each other", "with subnetFile, overlay-agent publishes the peers; remove peers");
+            }
+        }
+        else
+        {
+            SubnetFile = null;
+        }
+
+        // With a subnet file the vni may be left out: the file's is the network's.
+        if ((Vni != 0 || SubnetFile is null) && (Vni < 1 || Vni > MaxVni))
         {
             throw CniException.InvalidConfig($"invalid vni {Vni}", $"a VXLAN network identifier is 1 to {MaxVni}");
         }
@@ -183,6 +213,26 @@ internal sealed class VxlanConfig : BridgedNetConf
         }
 
         Firewall.IpMasq.SelectBackend(IpMasqBackend);
+    }
+
+    /// <summary>The file's vni and mtu are the network's (the agent made the device with them); a config that says otherwise is refused.</summary>
+    public void UseSubnetFile(Overlay.SubnetFile file)
+    {
+        if (Vni != 0 && Vni != file.Vni)
+        {
+            throw CniException.InvalidConfig($"vni {Vni} differs from {file.Vni} in subnet file {SubnetFile}", "leave vni out, or run overlay-agent with the same --vni");
+        }
+
+        if (Mtu != 0 && file.Mtu != 0 && Mtu != file.Mtu)
+        {
+            throw CniException.InvalidConfig($"mtu {Mtu} differs from {file.Mtu} in subnet file {SubnetFile}", "leave mtu out, or run overlay-agent with the same --mtu");
+        }
+
+        Vni = file.Vni;
+        Mtu = file.Mtu;
+        PeerList = file.PeerList;
+        ClusterCidr = file.ClusterCidrValue;
+        AgentOwnsPeers = true;
     }
 
     private static bool IsMulticast(IPAddress a) =>

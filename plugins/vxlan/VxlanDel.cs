@@ -16,6 +16,7 @@ internal static class VxlanDel
     public static void Run(CmdArgs args)
     {
         var conf = VxlanConfig.Parse(args.StdinData);
+        args = SubnetFileMode.TryApply(conf, args);
         IpamExec.DelIfConfigured(conf, args);
         var addresses = ContainerLink.Delete(args, conf);
         if (conf.IpMasq && conf.IpamType is not null)

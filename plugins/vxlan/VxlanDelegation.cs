@@ -13,6 +13,7 @@ internal static class VxlanDelegation
     public static void Gc(CmdArgs args)
     {
         var conf = VxlanConfig.Parse(args.StdinData);
+        args = SubnetFileMode.TryApply(conf, args);
         IpamExec.GcIfConfigured(conf, args);
         if (conf.IpMasq)
         {
@@ -26,6 +27,7 @@ internal static class VxlanDelegation
     public static void Status(CmdArgs args)
     {
         var conf = VxlanConfig.Parse(args.StdinData);
+        args = SubnetFileMode.Apply(conf, args, ErrorCode.PluginNotAvailable);
         using (var host = RtnlHandle.Open())
         {
             conf.ResolveUnderlay(host, ErrorCode.PluginNotAvailable);

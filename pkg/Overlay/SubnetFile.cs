@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CniPlugins.Types;
+
+namespace CniPlugins.Overlay;
+
+/// <summary>
+/// What the overlay agent tells the vxlan plugin about a network on this node (<c>&lt;state-dir&gt;/&lt;network&gt;.json</c>):
+/// the node's subnet, the overlay's VNI and MTU, and the peers it knew when it wrote the file. The agent writes it
+/// aside and renames it over, so a reader sees an old or a new file, never half of one.
+/// </summary>
+public sealed class SubnetFile
+{
+    [JsonPropertyName("network")]
+    public string Network { get; set; } = "";
+
+    [JsonPropertyName("subnet")]
+    public string Subnet { get; set; } = "";
+
+    [JsonPropertyName("mtu")]
+    public int Mtu { get; set; }
+
+    [JsonPropertyName("vni")]
+    public long Vni { get; set; }
+
+    /// <summary>The whole cluster range: containers route it to their host, so peers that join later are reachable too.</summary>
+    [JsonPropertyName("clusterCidr")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ClusterCidr { get; set; }
+
+    [JsonPropertyName("peers")]
+    public List<SubnetFilePeer> Peers { get; set; } = [];
+
+    [JsonIgnore]
+    public CidrAddress? ClusterCidrValue { get; private set; }
+
+    /// <summary>The parsed subnet (a network address with its prefix).</summary>
+    [JsonIgnore]
+    public CidrAddress SubnetCidr { get; private set; }
+
+    /// <summary>The peers as the l3 peer code takes them.</summary>
+    [JsonIgnore]
+    public List<OverlayPeer> PeerList { get; private set; } = [];
+
+    /// <summary>
+    /// Reads and checks <paramref name="path"/>; a missing, unreadable or malformed file is a CNI error of
+    /// <paramref name="code"/> that names the file (11 for ADD: the agent has not written it yet; 50 for STATUS).
+    /// </summary>
+    public static SubnetFile Read(string path, int code)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CniException(code, $"subnet file {path} cannot be read: {e.Message}",
+                "is overlay-agent running for this network on this node? it writes the file once it holds a subnet");
+        }
+
+        return Parse(bytes, path, code);
+    }
+
+    public static SubnetFile Parse(byte[] bytes, string path, int code)
+    {
+        SubnetFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(bytes, SubnetFileJsonContext.Default.SubnetFile);
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(code, $"subnet file {path} is not valid JSON: {e.Message}", "overlay-agent rewrites it; remove it and restart the agent", e);
+        }
+
+        if (file is null)
+        {
+            throw new CniException(code, $"subnet file {path} is empty");
+        }
+
+        if (!CidrAddress.TryParse(file.Subnet, out var subnet) || !subnet.Address.Equals(subnet.Network.BaseAddress))
+        {
+            throw new CniException(code, $"subnet file {path}: subnet \"{file.Subnet}\" is not a network address with a prefix");
+        }
+
+        if (file.Vni < 1 || file.Vni > 16777215)
+        {
+            throw new CniException(code, $"subnet file {path}: invalid vni {file.Vni}");
+        }
+
+        if (file.Mtu < 0)
+        {
+            throw new CniException(code, $"subnet file {path}: invalid mtu {file.Mtu}");
+        }
+
+        if (file.ClusterCidr is not null)
+        {
+            file.ClusterCidrValue = CidrAddress.TryParse(file.ClusterCidr, out var cluster) && cluster.Address.Equals(cluster.Network.BaseAddress)
+                ? cluster
+                : throw new CniException(code, $"subnet file {path}: clusterCidr \"{file.ClusterCidr}\" is not a network address with a prefix");
+        }
+
+        file.SubnetCidr = subnet;
+        file.PeerList = [];
+        foreach (var p in file.Peers)
+        {
+            if (!IPAddress.TryParse(p.Underlay, out var underlay) || !CidrAddress.TryParse(p.Subnet, out var ps) || !ps.Address.Equals(ps.Network.BaseAddress))
+            {
+                throw new CniException(code, $"subnet file {path}: peer {p.Underlay} {p.Subnet} is not an address and a subnet");
+            }
+
+            file.PeerList.Add(new OverlayPeer(underlay, [ps]));
+        }
+
+        return file;
+    }
+
+    /// <summary>Writes the file under a scratch name in the same directory, then renames it over <paramref name="path"/>.</summary>
+    public void Write(string path)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        string scratch = Path.Combine(dir, "." + Path.GetFileName(path) + ".tmp");
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(this, SubnetFileJsonContext.Default.SubnetFile);
+        using (var fs = new FileStream(scratch, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            fs.Write(bytes);
+            fs.Write("\n"u8);
+            fs.Flush(flushToDisk: true);
+        }
+
+        File.Move(scratch, path, overwrite: true);
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(this, SubnetFileJsonContext.Default.SubnetFile));
+}
+
+public sealed class SubnetFilePeer
+{
+    [JsonPropertyName("underlay")]
+    public string Underlay { get; set; } = "";
+
+    [JsonPropertyName("subnet")]
+    public string Subnet { get; set; } = "";
+}
+
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(SubnetFile))]
+internal sealed partial class SubnetFileJsonContext : JsonSerializerContext
+{
+}
