@@ -1,3 +1,4 @@
+using CniPlugins.Conformance.Bridge;
 using CniPlugins.Conformance.Infrastructure;
 using Xunit;
 
@@ -78,7 +79,7 @@ public sealed class VxlanFaultTests
         var veths = HostVeths(h);
         Assert.Equal(n, veths.Length);
         Assert.All(veths, v => Assert.Equal("vxbr42", (string?)VxlanLab.Link(h.Ns, v)!["master"]));
-        Assert.Equal(["10.60.0.1/24"], VxlanLab.Addresses(h.Ns, "vxbr42"));
+        Assert.Equal(["10.60.0.1/24"], BridgeLab.Addresses(h.Ns, "vxbr42"));
         Assert.Equal([$"00:00:00:00:00:00 {lab[2].Ip} self permanent"], VxlanLab.FloodEntries(h.Ns, "vxlan42"));
 
         var ips = outcomes.Select(o => ((string)o.Json!["ips"]![0]!["address"]!).Split('/')[0]).ToArray();

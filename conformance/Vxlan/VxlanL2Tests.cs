@@ -1,3 +1,4 @@
+using CniPlugins.Conformance.Bridge;
 using Xunit;
 
 namespace CniPlugins.Conformance.Vxlan;
@@ -39,7 +40,7 @@ public sealed class VxlanL2Tests
             Assert.Equal(4789, (int?)data["port"]);
             Assert.Equal(h.Ip, (string?)data["local"]);
             Assert.Equal(Bridge, (string?)vx["master"]);
-            Assert.Equal(["10.60.0.1/24"], VxlanLab.Addresses(h.Ns, Bridge));
+            Assert.Equal(["10.60.0.1/24"], BridgeLab.Addresses(h.Ns, Bridge));
             Assert.Equal(GatewayMac, (string?)VxlanLab.Link(h.Ns, Bridge)!["address"]);
 
             // One all-zero entry per other host; its own address in the peers list is skipped.

@@ -1,3 +1,4 @@
+using CniPlugins.Conformance.Bridge;
 using Xunit;
 
 namespace CniPlugins.Conformance.Vxlan;
@@ -39,8 +40,8 @@ public sealed class VxlanL3Tests
             Assert.False((bool?)data["learning"]);
             Assert.Null(vx["master"]);
             Assert.Equal(VxlanLab.VtepMac(h.Ip), (string?)vx["address"]);
-            Assert.Equal([$"{Base(h)}/32"], VxlanLab.Addresses(h.Ns, Device));
-            Assert.Equal([$"10.70.{h.Index}.1/24"], VxlanLab.Addresses(h.Ns, Bridge));
+            Assert.Equal([$"{Base(h)}/32"], BridgeLab.Addresses(h.Ns, Device));
+            Assert.Equal([$"10.70.{h.Index}.1/24"], BridgeLab.Addresses(h.Ns, Bridge));
 
             Assert.Equal(ExpectedRoutes(others), VxlanLab.RoutesVia(h.Ns, Device));
             Assert.Equal(ExpectedNeighbours(others), VxlanLab.Neighbours(h.Ns, Device));
@@ -53,7 +54,7 @@ public sealed class VxlanL3Tests
             string gw = $"10.70.{c.Host.Index}.1";
             var expected = lab.Hosts.Where(o => o != c.Host).Select(o => $"{o.L3Subnet} via {gw} dev eth0")
                 .Append($"{c.Host.L3Subnet} via  dev eth0").Order();
-            Assert.Equal(expected, VxlanLab.Routes(c.Ns));
+            Assert.Equal(expected, BridgeLab.Routes(c.Ns));
         }
 
         var pairs = from a in ctrs from b in ctrs where a.Host != b.Host select (a, b.Ip);
@@ -118,7 +119,7 @@ public sealed class VxlanL3Tests
         Assert.Equal(ExpectedRoutes(kept), VxlanLab.RoutesVia(lab[1].Ns, Device));
         Assert.Equal(ExpectedNeighbours(kept), VxlanLab.Neighbours(lab[1].Ns, Device));
         Assert.Equal(ExpectedFdb(kept), VxlanLab.RemoteFdb(lab[1].Ns, Device));
-        Assert.Equal(["10.70.1.0/24 via  dev eth0", "10.70.2.0/24 via 10.70.1.1 dev eth0"], VxlanLab.Routes(late.Ns));
+        Assert.Equal(["10.70.1.0/24 via  dev eth0", "10.70.2.0/24 via 10.70.1.1 dev eth0"], BridgeLab.Routes(late.Ns));
 
         // The path to host 3 is gone (the underlay does not route), the one to host 2 stays.
         Assert.True(ctrs[0].Ns.CannotPing(ctrs[2].Ip), $"{ctrs[0]} still reaches {ctrs[2]} on the dropped host");

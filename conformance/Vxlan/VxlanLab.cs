@@ -193,19 +193,6 @@ internal sealed class VxlanLab : IDisposable
             .Where(l => (string?)l!["linkinfo"]?["info_kind"] == kind)
             .Select(l => (string)l!["ifname"]!).Order().ToArray();
 
-    /// <summary>"addr/prefix" of the global addresses on a link.</summary>
-    public static string[] Addresses(TestNetns ns, string name) =>
-        JsonNode.Parse(ns.Ip("-j", "addr", "show", "dev", name).EnsureSuccess("ip addr").Stdout)!.AsArray()
-            .SelectMany(l => l!["addr_info"]!.AsArray())
-            .Where(a => (string?)a!["scope"] == "global")
-            .Select(a => $"{a!["local"]}/{a["prefixlen"]}").Order().ToArray();
-
-    /// <summary>The routes of a namespace as "dst via gw dev" lines, link-local ones left out.</summary>
-    public static string[] Routes(TestNetns ns, string family = "-4") =>
-        JsonNode.Parse(ns.Ip("-j", family, "route", "show").EnsureSuccess("ip route").Stdout)!.AsArray()
-            .Where(r => !((string?)r!["dst"] ?? "").StartsWith("fe80", StringComparison.Ordinal))
-            .Select(r => $"{r!["dst"]} via {r["gateway"]} dev {r["dev"]}").Order().ToArray();
-
     /// <summary>The VTEP MAC the plugin derives for an IPv4 underlay address in l3 mode: 0a:58 and the four bytes.</summary>
     public static string VtepMac(string ipv4) =>
         "0a:58:" + string.Join(":", ipv4.Split('.').Select(b => int.Parse(b, System.Globalization.CultureInfo.InvariantCulture).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));

@@ -1,3 +1,4 @@
+using CniPlugins.Conformance.Bridge;
 using Xunit;
 
 namespace CniPlugins.Conformance.Vxlan;
@@ -11,7 +12,7 @@ public sealed class VxlanLabTests
         using var lab = new VxlanLab(hosts: 3);
         foreach (var h in lab.Hosts)
         {
-            Assert.Equal(["10.99.0.0/24 via  dev eth0", "default via 10.99.0.254 dev eth0"], VxlanLab.Routes(h.Ns));
+            Assert.Equal(["10.99.0.0/24 via  dev eth0", "default via 10.99.0.254 dev eth0"], BridgeLab.Routes(h.Ns));
             foreach (var other in lab.Hosts.Where(o => o != h))
             {
                 Assert.True(VxlanLab.Reaches(h.Ns, other.Ip), $"{h} -> {other.Ip}");
