@@ -42,8 +42,8 @@ internal abstract class ClientNetwork
 /// <summary>
 /// The conflist containerd installs by default (script/setup/install-cni, the one its docs tell users to write):
 /// bridge <c>cni0</c> with isGateway, ipMasq and promiscMode, host-local with an IPv4 and an IPv6 range and both
-/// default routes. containerd's file chains portmap after bridge; portmap is not shipped yet, so the chain ends at
-/// bridge here and the portmap entry (with its <c>portMappings</c> capability) joins it when the plugin lands.
+/// default routes. containerd's file chains portmap after bridge: <see cref="PublishedPortTests"/> runs it so; here
+/// the chain ends at bridge, so the shared <c>CNI-HOSTPORT-*</c> chains portmap leaves do not count as leftovers.
 /// dataDir and indexDir point into the lab.
 /// </summary>
 internal sealed class ContainerdDefaultNetwork : ClientNetwork
