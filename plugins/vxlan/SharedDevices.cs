@@ -1,4 +1,3 @@
-using System.Net;
 using CniPlugins.Ip;
 using CniPlugins.Netlink;
 using CniPlugins.Overlay;
