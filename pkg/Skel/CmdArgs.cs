@@ -1,7 +1,7 @@
 namespace CniPlugins.Skel;
 
 /// <summary>What the runtime handed the plugin: the CNI_* environment and the config bytes from stdin.</summary>
-public sealed class CmdArgs
+public sealed record CmdArgs
 {
     public required string Command { get; init; }
 

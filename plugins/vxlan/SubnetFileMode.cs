@@ -27,18 +27,7 @@ internal static class SubnetFileMode
         var file = SubnetFile.Read(path, code);
         conf.UseSubnetFile(file);
         byte[] stdin = InjectRange(args.StdinData, file.SubnetCidr);
-        return ReferenceEquals(stdin, args.StdinData) ? args : new CmdArgs
-        {
-            Command = args.Command,
-            ContainerId = args.ContainerId,
-            Netns = args.Netns,
-            IfName = args.IfName,
-            Args = args.Args,
-            Path = args.Path,
-            StdinData = stdin,
-            CniVersion = args.CniVersion,
-            NetworkName = args.NetworkName,
-        };
+        return ReferenceEquals(stdin, args.StdinData) ? args : args with { StdinData = stdin };
     }
 
     /// <summary>DEL and GC: the file when it is there; without it they go on with the config as written.</summary>
