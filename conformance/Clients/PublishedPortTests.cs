@@ -36,11 +36,7 @@ public sealed class PublishedPortTests
         lab.WriteConflist(network.Name, conflist);
 
         var lan = lab.NewNamespace("lan");
-        lab.Host.Ip("link", "add", "lan0", "type", "veth", "peer", "name", "eth0", "netns", lan.Name).EnsureSuccess("veth");
-        lab.Host.Ip("addr", "add", HostIp + "/24", "dev", "lan0").EnsureSuccess("host addr");
-        lab.Host.Ip("link", "set", "lan0", "up").EnsureSuccess("lan0 up");
-        lan.Ip("addr", "add", ClientIp + "/24", "dev", "eth0").EnsureSuccess("client addr");
-        lan.Ip("link", "set", "eth0", "up").EnsureSuccess("client up");
+        lab.Host.Cable("lan0", lan, "eth0", [HostIp + "/24"], [ClientIp + "/24"]);
 
         var ctr = lab.NewContainer(loopbackUp: true);
         string mappings = $$"""[{"hostPort":{{HostPort}},"containerPort":{{ContainerPort}},"protocol":"tcp"}]""";

@@ -56,6 +56,25 @@ public sealed class TestNetns : IDisposable
     public bool CannotPing(string address) =>
         Exec("ping", "-c", "3", "-i", "0.3", "-W", "1", address).ExitCode != 0;
 
+    /// <summary>
+    /// A veth from this namespace (<paramref name="ifname"/>) to <paramref name="peer"/> (<paramref name="peerIfname"/>),
+    /// both ends up, with the addresses given as CIDRs (IPv6 ones without DAD, usable at once).
+    /// </summary>
+    public void Cable(string ifname, TestNetns peer, string peerIfname, string[] addresses, string[] peerAddresses)
+    {
+        Ip("link", "add", ifname, "type", "veth", "peer", "name", peerIfname, "netns", peer.Name).EnsureSuccess($"veth {ifname}");
+        foreach (var (ns, dev, cidrs) in new[] { (this, ifname, addresses), (peer, peerIfname, peerAddresses) })
+        {
+            foreach (string cidr in cidrs)
+            {
+                string[] nodad = cidr.Contains(':') ? ["nodad"] : [];
+                ns.Ip(["addr", "add", cidr, "dev", dev, .. nodad]).EnsureSuccess($"address {cidr} on {dev}");
+            }
+
+            ns.Ip("link", "set", dev, "up").EnsureSuccess($"{dev} up");
+        }
+    }
+
     public void Dispose()
     {
         if (!_disposed)

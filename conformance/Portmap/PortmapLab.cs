@@ -27,13 +27,7 @@ internal sealed class PortmapLab : IDisposable
         Host = new TestNetns("host");
         Client = new TestNetns("cli");
         DataDir = Directory.CreateTempSubdirectory("cnit-portmap-").FullName;
-        Host.Ip("link", "add", "cnitup0", "type", "veth", "peer", "name", "cnitup1", "netns", Client.Name).EnsureSuccess("uplink veth");
-        Host.Ip("addr", "add", $"{HostIp}/24", "dev", "cnitup0").EnsureSuccess("uplink address");
-        Host.Ip("addr", "add", $"{HostIp6}/64", "dev", "cnitup0", "nodad").EnsureSuccess("uplink address");
-        Host.Ip("link", "set", "cnitup0", "up").EnsureSuccess("uplink up");
-        Client.Ip("addr", "add", "192.168.77.2/24", "dev", "cnitup1").EnsureSuccess("client address");
-        Client.Ip("addr", "add", "fd77::2/64", "dev", "cnitup1", "nodad").EnsureSuccess("client address");
-        Client.Ip("link", "set", "cnitup1", "up").EnsureSuccess("client up");
+        Host.Cable("cnitup0", Client, "cnitup1", [$"{HostIp}/24", $"{HostIp6}/64"], ["192.168.77.2/24", "fd77::2/64"]);
         Host.Exec("sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1").EnsureSuccess("forwarding");
     }
 
