@@ -89,8 +89,10 @@ class Checker:
             except json.JSONDecodeError as e:
                 self.fail(f"{where} {key}", f"not JSON: {e}")
                 continue
-            if not conf.get("cniVersion") or not conf.get("name") or not isinstance(conf.get("plugins"), list) or not conf["plugins"]:
-                self.fail(f"{where} {key}", "a conflist needs cniVersion, name and a non-empty plugins list")
+            if not isinstance(conf, dict) or not conf.get("cniVersion") or not conf.get("name") \
+                    or not isinstance(conf.get("plugins"), list) or not conf["plugins"] \
+                    or not all(isinstance(p, dict) for p in conf["plugins"]):
+                self.fail(f"{where} {key}", "a conflist needs cniVersion, name and a non-empty list of plugin objects")
                 continue
             for plugin in conf["plugins"]:
                 for kind in (plugin.get("type"), (plugin.get("ipam") or {}).get("type")):
