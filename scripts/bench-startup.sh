@@ -36,7 +36,9 @@ echo "publishing the multi-call and the per-plugin builds" >&2
 "$root/scripts/build.sh" "$work/multi" >/dev/null
 "$root/scripts/build.sh" --separate "$work/separate" >/dev/null
 
-# measure <hyperfine option>... -- <command>...: the median wall time of each command in ms, one per line.
+# measure <hyperfine option>... -- <command>...: per command, one line "<median wall time> / <mean CPU time>" in ms.
+# CPU time (user + system) is what the process itself spent: on a busy machine the wall time also holds the time it
+# waited for a core.
 measure() {
   local opts=()
   while [ "$1" != -- ]; do opts+=("$1"); shift; done
@@ -49,7 +51,9 @@ measure() {
 import json, statistics, sys
 rounds = [json.load(open(f))["results"] for f in sys.argv[1:]]
 for i in range(len(rounds[0])):
-    print("%.2f" % (1000 * statistics.median(t for r in rounds for t in r[i]["times"])))
+    wall = statistics.median(t for r in rounds for t in r[i]["times"])
+    cpu = statistics.mean(r[i]["user"] + r[i]["system"] for r in rounds)
+    print("%.2f / %.2f" % (1000 * wall, 1000 * cpu))
 PY
 }
 
@@ -80,6 +84,8 @@ size() { [ -e "$1" ] && stat -L -c %s "$1" || echo 0; }
 
 tables=$work/tables.md
 {
+  echo "Times in ms, wall (median) / CPU (user + system, mean)."
+  echo
   echo "| plugin | VERSION, multi-call (link) | VERSION, per-plugin | VERSION, reference | size, per-plugin | size, reference |"
   echo "|---|---:|---:|---:|---:|---:|"
   sep_total=0; ref_total=0
@@ -89,7 +95,7 @@ tables=$work/tables.md
     mapfile -t t < <(measure -N -- "${cmds[@]}")
     s=$(size "$work/separate/$p"); r=$(size "$ref/$p")
     sep_total=$((sep_total + s)); ref_total=$((ref_total + r))
-    echo "| $p | ${t[0]} ms | ${t[1]} ms | ${t[2]:-–} ms | $(mb "$s") | $([ "$r" -gt 0 ] && mb "$r" || echo "no such plugin") |"
+    echo "| $p | ${t[0]} | ${t[1]} | ${t[2]:-–} | $(mb "$s") | $([ "$r" -gt 0 ] && mb "$r" || echo "no such plugin") |"
   done
   echo "| **the suite** | | | | $(mb "$sep_total") in ${#plugins[@]} files; multi-call: **$(mb "$(size "$work/multi/cni-plugins")") in one** | $(mb "$ref_total") in $((${#plugins[@]} - 1)) files |"
   echo
@@ -97,12 +103,12 @@ tables=$work/tables.md
   echo "|---|---:|---:|---:|"
   mapfile -t t < <(measure -- "$(host_local "$work/multi/host-local" "$(host_local_conf multi)")" \
     "$(host_local "$work/separate/host-local" "$(host_local_conf separate)")" "$(host_local "$ref/host-local" "$(host_local_conf ref)")")
-  echo "| host-local ADD+DEL, empty store | ${t[0]} ms | ${t[1]} ms | ${t[2]} ms |"
+  echo "| host-local ADD+DEL, empty store | ${t[0]} | ${t[1]} | ${t[2]} |"
   if [ "$(id -u)" = 0 ] && ip netns add "$netns"; then
     conf=$(loopback_conf)
     mapfile -t t < <(measure -- "$(loopback "$work/multi/loopback" "$conf")" "$(loopback "$work/separate/loopback" "$conf")" \
       "$(loopback "$ref/loopback" "$conf")")
-    echo "| loopback ADD+DEL in a network namespace | ${t[0]} ms | ${t[1]} ms | ${t[2]} ms |"
+    echo "| loopback ADD+DEL in a network namespace | ${t[0]} | ${t[1]} | ${t[2]} |"
   fi
 } > "$tables"
 
@@ -138,7 +144,7 @@ if $settings; then
     echo "|---|---:|---:|---:|"
     for i in "${!dirs[@]}"; do
       label="as shipped (NativeAOT.props)"; [ "$i" = 0 ] || label="\`${variants[$((i - 1))]}\`"
-      echo "| $label | $(mb "$(size "${dirs[$i]}/cni-plugins")") | ${tv[$i]} ms | ${th[$i]} ms |"
+      echo "| $label | $(mb "$(size "${dirs[$i]}/cni-plugins")") | ${tv[$i]} | ${th[$i]} |"
     done
   } >> "$tables"
 fi

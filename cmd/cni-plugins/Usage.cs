@@ -5,7 +5,7 @@ namespace CniPlugins.MultiCall;
 /// <summary>What cni-plugins says about itself: --version, --help, and the message for a name it does not know.</summary>
 internal static class Usage
 {
-    /// <summary>One line: the suite's version, then the plugins. <c>install</c> recognises its own files by the first two words.</summary>
+    /// <summary>One line: the suite's version, then the plugins. <c>install</c> knows its own files by the first word.</summary>
     public static int Version()
     {
         Output.Line($"{Suite.BinaryName} {SuiteVersion.Text} plugins: {string.Join(' ', Suite.Names)}");
