@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 ours=${1:-$root/bin/host-local}
 ref=${2:-/usr/lib/cni/host-local}
 runs=${RUNS:-100}
-[ -x "$ours" ] || dotnet publish "$root/ipam/host-local/host-local.csproj" -c Release -o "$root/bin" --nologo -v quiet
+[ -x "$ours" ] || "$root/scripts/build.sh" "$root/bin" >/dev/null
 command -v hyperfine >/dev/null || { echo "hyperfine is required"; exit 1; }
 
 work=$(mktemp -d /tmp/hl-bench.XXXXXX)

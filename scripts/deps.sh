@@ -5,7 +5,8 @@
 # links the static binaries with (libc.a), and linux-libc-dev, the kernel headers a unit test compiles against to
 # check the kernel constants and struct layouts the code spells out; socat (the servers and clients of the portmap
 # tests) and conntrack (which reads back the conntrack entries portmap deletes over netlink); etcd-server, etcd-client
-# (etcdctl) and openssl for the overlay agent's tests (a real etcd in a namespace, TLS certificates made by the test).
+# (etcdctl) and openssl for the overlay agent's tests (a real etcd in a namespace, TLS certificates made by the test);
+# python3-yaml, with which scripts/check-manifests.py reads the Kubernetes manifests.
 # Needs root when something is missing.
 #
 # The runtimes the Clients conformance tests put in front of our binaries, without their recommends (buildah,
@@ -14,7 +15,7 @@
 # what containerd links) build conformance/clients offline; podman with crun and conmon, and containerd with runc,
 # run containers from an image made of busybox-static's self-contained /bin/busybox.
 set -euo pipefail
-need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev linux-libc-dev socat conntrack etcd-server etcd-client openssl)
+need=(iproute2 iptables nftables containernetworking-plugins iputils-ping hyperfine gcc libc6-dev linux-libc-dev socat conntrack etcd-server etcd-client openssl python3-yaml)
 clients=(golang-go golang-github-appc-cni-dev golang-github-containerd-go-cni-dev podman crun conmon busybox-static containerd runc)
 missing=(); missing_clients=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

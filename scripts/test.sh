@@ -10,6 +10,18 @@ cd "$root"
 if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = "true" ]; then export NBGV_GitEngine=Disabled; fi
 "$root/scripts/build.sh" "$root/bin" >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# The tests run what a user installs: the release tarball made from bin/, extracted, and installed into a temp dir
+# by its own `cni-plugins install` (overlay-agent beside it, as the tarball has it). CNI_PLUGINS_BIN points the
+# conformance suite there.
+release=$(mktemp -d /tmp/cni-test-release.XXXXXX) && chmod 755 "$release"
+trap 'rm -rf "$release"' EXIT
+tgz=$("$root/scripts/release.sh" --bin "$root/bin" "$release/out") && mkdir "$release/x" && tar -C "$release/x" -xzf "$tgz" \
+  && "$release/x/cni-plugins" install --dest "$release/opt/cni/bin" >/dev/null \
+  && install -m 0755 "$release/x/overlay-agent" "$release/opt/cni/bin/" \
+  || { echo "installing from the release tarball failed"; echo "0 passed, 1 failed"; exit 1; }
+export CNI_PLUGINS_BIN=$release/opt/cni/bin
+echo "== testing $(basename "$tgz") installed into $CNI_PLUGINS_BIN"
+
 mapfile -t projects < <(find tests conformance ipam plugins -name '*.csproj' -path '*Tests*' -o -name 'Conformance.csproj' 2>/dev/null | sort -u)
 passed=0; failed=0; skipped=0; status=0
 log=$(mktemp)

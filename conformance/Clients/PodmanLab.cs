@@ -22,6 +22,18 @@ internal sealed class PodmanLab : IDisposable
     private readonly RuntimeNamespace _ns;
 
     public PodmanLab(string netName, Func<PodmanLab, string> conflist)
+        : this(netName)
+    {
+        File.WriteAllText(Path.Combine(_root, "net.d", $"{netName}.conflist"), conflist(this));
+    }
+
+    /// <summary>A lab with no network of ours: for images built and run with <c>--network none</c>.</summary>
+    public PodmanLab()
+        : this("none")
+    {
+    }
+
+    private PodmanLab(string netName)
     {
         Host = new TestNetns("host");
         _root = Directory.CreateTempSubdirectory("cnit-podman-").FullName;
@@ -31,7 +43,6 @@ internal sealed class PodmanLab : IDisposable
             Directory.CreateDirectory(Path.Combine(_root, d));
         }
 
-        File.WriteAllText(Path.Combine(_root, "net.d", $"{netName}.conflist"), conflist(this));
         File.WriteAllText(Path.Combine(_root, "containers.conf"), $$"""
             [containers]
             cgroups = "disabled"
@@ -120,6 +131,9 @@ internal sealed class PodmanLab : IDisposable
 
     /// <summary>Runs podman inside the lab's mount and network namespaces.</summary>
     public Shell.Output Podman(params string[] args) => _ns.Run(["podman", .. args], TimeSpan.FromMinutes(3));
+
+    /// <summary>Runs a command that calls podman (a build script) inside the lab, with the lab's configuration.</summary>
+    public Shell.Output Run(params string[] command) => _ns.Run(command, TimeSpan.FromMinutes(5));
 
     /// <summary>What podman's libcni cache holds (libcni's default /var/lib/cni, private to the lab).</summary>
     public string[] CachedResults() => _ns.List("/var/lib/cni/results");

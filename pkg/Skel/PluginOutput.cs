@@ -45,8 +45,5 @@ internal static class PluginOutput
     }
 
     public static string AboutText(string pluginName) =>
-        $"CNI {pluginName} plugin {BuildVersion}\nCNI protocol versions supported: {string.Join(", ", CniVersion.All)}\n";
-
-    /// <summary>The suite's version from Nerdbank.GitVersioning, e.g. "v0.1.12+a1b2c3d".</summary>
-    public static string BuildVersion => "v" + ThisAssembly.AssemblyInformationalVersion;
+        $"CNI {pluginName} plugin {SuiteVersion.Text}\nCNI protocol versions supported: {string.Join(", ", CniVersion.All)}\n";
 }
