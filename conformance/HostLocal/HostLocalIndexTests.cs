@@ -40,6 +40,54 @@ public sealed class HostLocalIndexTests
         }
     }
 
+    /// <summary>
+    /// A run that changed nothing since the last record lists nothing: it trusts the directory's ctime. What the
+    /// reference does right after our run (the next process, under the same lock) must still move it.
+    /// </summary>
+    [Fact]
+    public void What_the_reference_takes_or_releases_right_after_our_run_is_seen_by_the_next()
+    {
+        using var store = new HostLocalStore();
+        string conf = store.Conf("1.0.0", Ipam);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.True(Run(Ours, "ADD", $"ours{i}", conf).Success);
+            var taken = Run(Ref, "ADD", $"theirs{i}", conf);
+            Assert.True(taken.Success, taken.ToString());
+
+            // Only the index can lead our DEL to the reference's file; a stale one leaves it behind.
+            Assert.True(Run(Ours, "DEL", $"theirs{i}", conf).Success);
+            Assert.DoesNotContain(store.Reservations().Values, v => v.StartsWith($"theirs{i}\r", StringComparison.Ordinal));
+
+            Assert.True(Run(Ref, "DEL", $"ours{i}", conf).Success);
+            var again = Run(Ours, "ADD", $"ours{i}", conf);
+            Assert.True(again.Success, $"round {i}: {again}");
+            Assert.True(Run(Ours, "DEL", $"ours{i}", conf).Success);
+            Assert.Empty(store.Reservations());
+        }
+    }
+
+    /// <summary>
+    /// A file removed and created again under the same name for another container within a moment of our run's
+    /// end (most rounds within the clock tick of the ctime our run recorded), often with the same inode number.
+    /// </summary>
+    [Fact]
+    public void A_file_replaced_for_another_container_right_after_our_run_is_seen_by_the_next()
+    {
+        using var store = new HostLocalStore();
+        string conf = store.Conf("1.0.0", Ipam);
+        string file = Path.Combine(store.NetDir, "10.97.0.2");
+        for (int i = 0; i < 30; i++)
+        {
+            Assert.True(Run(Ours, "ADD", $"first{i}", conf, args: "IP=10.97.0.2").Success);
+            File.Delete(file);
+            File.WriteAllText(file, $"second{i}\r\neth0");
+
+            Assert.True(Run(Ours, "DEL", $"second{i}", conf).Success);
+            Assert.False(File.Exists(file), $"round {i}: the file written for second{i} was not found by its DEL");
+        }
+    }
+
     private static string Inode(string path) => Shell.Run("stat", ["-c", "%i", path]).EnsureSuccess("stat").Stdout.Trim();
 
     [Fact]

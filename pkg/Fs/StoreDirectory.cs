@@ -91,6 +91,12 @@ public sealed class StoreDirectory : IDisposable
     /// <summary>Which directory this is and when its entries last changed.</summary>
     public FileStamp Stamp() => Interop.FStatx(_fd, Path);
 
+    /// <summary>
+    /// Whether <paramref name="ctimeNs"/>, this directory's ctime as <see cref="Stamp"/> just read it, will differ
+    /// from the ctime after any later change of its entries (<see cref="ChangeTime"/>).
+    /// </summary>
+    public bool ChangeTimeSettled(long ctimeNs) => ChangeTime.SettledFor(_fd, ctimeNs);
+
     /// <summary>The entries, names only (getdents64; no file is opened), "." and ".." included.</summary>
     public EntryEnumerator Entries() => new(this);
 

@@ -6,6 +6,10 @@ internal static partial class Interop
     // include/uapi/linux/magic.h
     internal const long NSFS_MAGIC = 0x6e736673;
     internal const long PROC_SUPER_MAGIC = 0x9fa0;
+    internal const long EXT4_SUPER_MAGIC = 0xEF53;
+    internal const long XFS_SUPER_MAGIC = 0x58465342;
+    internal const long BTRFS_SUPER_MAGIC = 0x9123683E;
+    internal const long TMPFS_MAGIC = 0x01021994;
 
     // struct statfs and struct stat are at most 144 bytes on the 64-bit ABIs we build for; the first fields
     // (f_type; st_dev, st_ino) are 64-bit and at the same offsets on x86_64 and aarch64.

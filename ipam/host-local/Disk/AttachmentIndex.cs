@@ -10,16 +10,19 @@ namespace CniPlugins.HostLocal.Disk;
 /// directory (<c>/run/cni/host-local/&lt;hash of dataDir&gt;-&lt;network&gt;/</c> by default): the store itself holds
 /// nothing but the reference's files.
 /// <para>
-/// The address files stay the only truth; the index never answers without checking them. Every open lists the
-/// network directory, names only (getdents, no file opened), and compares the address-like names and their inode
-/// numbers with what the index last recorded (count and an order-independent sum of their hashes). A mismatch
-/// — anything another program or a killed run of ours changed — is reconciled from the names journal: names the
-/// index does not know, or whose inode changed, are read and added; names that are gone are dropped. If the
-/// directory's change time moved although the names did not (a file replaced under the same name and inode
-/// number, which ext4's inode reuse makes possible), every file is read again. Every hit is confirmed by reading
-/// its file, so an entry that is out of date costs a read, never a wrong answer.
+/// The address files stay the only truth; the index never answers without checking them. Every open compares the
+/// network directory's stamp (device, inode, mtime, ctime) with the one recorded after the last run that changed
+/// it. Equal, and settled when recorded (<see cref="ChangeTime"/>: any later change would have moved the ctime),
+/// the entries are as recorded and nothing is listed. Otherwise the directory is listed, names only (getdents, no
+/// file opened), and the address-like names and their inode numbers are compared with what the index last
+/// recorded (count and an order-independent sum of their hashes). A mismatch — anything another program or a
+/// killed run of ours changed — is reconciled from the names journal: names the index does not know, or whose
+/// inode changed, are read and added; names that are gone are dropped. If the directory's stamp moved although
+/// the names did not (a file replaced under the same name and inode number, which ext4's inode reuse makes
+/// possible), every file is read again. Every hit is confirmed by reading its file, so an entry that is out of
+/// date costs a read, never a wrong answer.
 /// </para>
-/// Files: <c>state</c> (the directory as last recorded), <c>names</c> (an append-only journal of name → inode and
+/// Files: <c>state</c> (the directory as last recorded, and whether its ctime was settled), <c>names</c> (an append-only journal of name → inode and
 /// attachment key, compacted now and then), and 256 buckets <c>b-XX</c> mapping attachment keys (hashes of the
 /// file content) to addresses.
 /// Guarded by the network's lock. Any failure here disables the index for the run (the store is then scanned as
@@ -32,7 +35,7 @@ internal sealed class AttachmentIndex
     private const string BucketPrefix = "b-";
     private const string BucketHeader = "hl-bucket-1\n";
     private const int Buckets = 256;
-    private const string StateVersion = "hl-index-2";
+    private const string StateVersion = "hl-index-3";
     private const int DirMode0700 = 0b111_000_000;
 
     private readonly string _dir;
@@ -114,7 +117,10 @@ internal sealed class AttachmentIndex
                 WriteJournal(LoadJournal());
             }
 
-            WriteState(_summary with { Stamp = _store.Stamp() with { Mode = 0 } });
+            // Read after the run's last change (every writer holds the lock), then judged: a ctime still in the
+            // clock tick it was taken in proves nothing on a filesystem without multigrain timestamps.
+            var stamp = _store.Stamp() with { Mode = 0 };
+            WriteState(_summary with { Stamp = stamp }, _store.ChangeTimeSettled(stamp.CtimeNs));
             _dirty = false;
         });
     }
@@ -147,12 +153,22 @@ internal sealed class AttachmentIndex
     private void Load()
     {
         var stamp = _store.Stamp() with { Mode = 0 };
-        var listed = Summarize(_store) with { Stamp = stamp };
         var recorded = ReadState();
-        _summary = listed;
         _journalLines = recorded?.JournalLines ?? 0;
+        if (recorded is { Settled: true } settled && settled.Summary.Stamp == stamp)
+        {
+            // The directory's ctime is the one recorded after our last change, and any change since would have
+            // moved it: the entries are as recorded, no listing needed.
+            _summary = settled.Summary;
+            return;
+        }
+
+        var listed = Summarize(_store) with { Stamp = stamp };
+        _summary = listed;
         if (recorded is { } r && r.Summary == listed)
         {
+            // Unchanged, but recorded too soon to prove it by the ctime alone: record it again, now settled.
+            _dirty = true;
             return;
         }
 
@@ -342,11 +358,11 @@ internal sealed class AttachmentIndex
         _journalLines = entries.Count;
     }
 
-    private (DirSummary Summary, long JournalLines)? ReadState()
+    private RecordedState? ReadState()
     {
         string? text = SmallFile.TryRead(Path.Join(_dir, StateFile));
         string[] f = (text ?? "").TrimEnd('\n').Split(' ');
-        if (f.Length != 8 || f[0] != StateVersion)
+        if (f.Length != 9 || f[0] != StateVersion || f[8] is not ("0" or "1"))
         {
             return null;
         }
@@ -361,15 +377,15 @@ internal sealed class AttachmentIndex
         }
 
         var stamp = new FileStamp(n[0], n[1], (long)n[2], (long)n[3], 0);
-        return (new DirSummary((long)n[4], n[5], stamp), (long)n[6]);
+        return new RecordedState(new DirSummary((long)n[4], n[5], stamp), (long)n[6], f[8] == "1");
     }
 
-    private void WriteState(DirSummary s)
+    private void WriteState(DirSummary s, bool settled)
     {
         // Fixed width, so an in-place rewrite never leaves a tail; a torn one fails to parse and costs a reconcile.
         var st = s.Stamp;
         string text = string.Join(' ', StateVersion, Hex(st.Dev), Hex(st.Ino), Hex((ulong)st.MtimeNs), Hex((ulong)st.CtimeNs),
-            Hex((ulong)s.Count), Hex(s.Fingerprint), Hex((ulong)_journalLines)) + "\n";
+            Hex((ulong)s.Count), Hex(s.Fingerprint), Hex((ulong)_journalLines), settled ? "1" : "0") + "\n";
         SmallFile.Rewrite(Path.Join(_dir, StateFile), text);
     }
 
@@ -405,6 +421,9 @@ internal sealed class AttachmentIndex
     private static string Hex(ulong n) => n.ToString("x16", CultureInfo.InvariantCulture);
 
     private readonly record struct JournalEntry(ulong Ino, ulong Key);
+
+    /// <summary>The state file: the directory as recorded, and whether its ctime was settled when read (<see cref="ChangeTime"/>).</summary>
+    private readonly record struct RecordedState(DirSummary Summary, long JournalLines, bool Settled);
 }
 
 /// <summary>
