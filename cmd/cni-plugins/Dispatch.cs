@@ -10,9 +10,9 @@ internal static class Dispatch
     public static int Run(string argv0, string[] args)
     {
         string invokedAs = Path.GetFileName(argv0);
-        if (Suite.Find(invokedAs) is { } plugin)
+        if (Suite.Run(invokedAs, args) is { } exitCode)
         {
-            return plugin(args);
+            return exitCode;
         }
 
         if (args.Length == 0)
@@ -21,9 +21,9 @@ internal static class Dispatch
             return invokedAs == Suite.BinaryName ? Usage.Fail("no plugin or subcommand given") : Usage.Fail($"no plugin named \"{invokedAs}\"");
         }
 
-        if (Suite.Find(args[0]) is { } named)
+        if (Suite.Run(args[0], args[1..]) is { } pluginExitCode)
         {
-            return named(args[1..]);
+            return pluginExitCode;
         }
 
         string[] rest = args[1..];

@@ -27,8 +27,8 @@ internal static class InstallCommand
         }
 
         string[] plugins = line.Value("--plugins")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            ?? Suite.Names.ToArray();
-        if (plugins.FirstOrDefault(p => Suite.Find(p) is null) is { } unknown)
+            ?? Suite.Names;
+        if (plugins.FirstOrDefault(p => !Suite.Holds(p)) is { } unknown)
         {
             return Usage.Fail($"install: no plugin named \"{unknown}\"");
         }

@@ -55,8 +55,7 @@ public sealed class InstallTests : MultiCallBinary
         // The "old release": the same program with one byte more at the end (the ELF loader ignores it).
         string old = Path.Combine(Scratch, "old", "cni-plugins");
         Directory.CreateDirectory(Path.GetDirectoryName(old)!);
-        File.WriteAllBytes(old, [.. File.ReadAllBytes(Binary), 0]);
-        File.SetUnixFileMode(old, File.GetUnixFileMode(Binary));
+        CopyExecutable(Binary, old, oneByteMore: true);
         Run(old, "install", "--dest", Dest).EnsureSuccess("install of the old file");
         ulong oldInode = Inode(Path.Combine(Dest, "cni-plugins"));
 
@@ -111,8 +110,7 @@ public sealed class InstallTests : MultiCallBinary
     {
         RequireMultiCall();
         Directory.CreateDirectory(Dest);
-        File.WriteAllBytes(Path.Combine(Dest, "cni-plugins"), [.. File.ReadAllBytes(Binary), 0]);
-        File.SetUnixFileMode(Path.Combine(Dest, "cni-plugins"), File.GetUnixFileMode(Binary));
+        CopyExecutable(Binary, Path.Combine(Dest, "cni-plugins"), oneByteMore: true);
         File.CreateSymbolicLink(Path.Combine(Dest, "bridge"), "/elsewhere/cni-plugins");
         var before = Snapshot(Dest);
 
@@ -196,7 +194,7 @@ public sealed class InstallTests : MultiCallBinary
         string path = Path.Combine(Dest, name);
         if (Paths.HasReference(name))
         {
-            File.Copy(Paths.Reference(name), path);
+            CopyExecutable(Paths.Reference(name), path);
         }
         else
         {

@@ -24,6 +24,15 @@ public abstract class MultiCallBinary : IDisposable
 
     protected static Shell.Output Run(string file, params string[] args) => Shell.Run(file, args);
 
+    /// <summary>
+    /// Copies an executable with cp(1), optionally with one byte more at the end (which the ELF loader ignores): a
+    /// file written by this process could be exec'ed while a test running in parallel forks with its write descriptor
+    /// still open, and the exec would fail with "Text file busy".
+    /// </summary>
+    protected static void CopyExecutable(string from, string to, bool oneByteMore = false) =>
+        Shell.Run("sh", ["-c", oneByteMore ? "cp \"$1\" \"$2\" && printf '\\0' >> \"$2\"" : "cp \"$1\" \"$2\"", "sh", from, to])
+            .EnsureSuccess("cp");
+
     public void Dispose()
     {
         Directory.Delete(Scratch, recursive: true);
