@@ -77,7 +77,19 @@ internal sealed class AttachmentIndex
 
         ulong hash = KeyHash(key);
         List<string>? names = null;
-        Guard(() => names = ReadBucket(hash).Where(e => e.Key == hash).Select(e => e.Name).ToList());
+        // A loop, not Where/Select: LINQ's Select over the tuples is a generic virtual call that NativeAOT
+        // resolves at run time, the first time at a cost of about 80,000 instructions (callgrind), 6% of an ADD.
+        Guard(() =>
+        {
+            names = [];
+            foreach (var (k, name) in ReadBucket(hash))
+            {
+                if (k == hash)
+                {
+                    names.Add(name);
+                }
+            }
+        });
         return _disabled ? null : names;
     }
 
