@@ -19,7 +19,11 @@ public static class Conntrack
     /// destination port one of <paramref name="ports"/>, in the calling thread's namespace; returns how many went.
     /// An entry that expires between the dump and its deletion is not an error.
     /// </summary>
-    public static int DeleteByDestinationPort(byte family, byte protocol, IReadOnlyCollection<ushort> ports)
+    /// <remarks>
+    /// A set, not an interface: <c>Contains</c> through a collection interface makes NativeAOT keep an equality
+    /// comparer for the arrays of every type in the program, each more static storage every run allocates at start.
+    /// </remarks>
+    public static int DeleteByDestinationPort(byte family, byte protocol, HashSet<ushort> ports)
     {
         using var handle = new RtnlHandle(NetlinkSocket.Open(Interop.NETLINK_NETFILTER), (uint)Environment.TickCount);
         Span<byte> buf = stackalloc byte[RequestBufferSize];

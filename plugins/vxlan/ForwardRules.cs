@@ -51,7 +51,9 @@ internal static class ForwardRules
             var batch = new IpTablesBatch(v6, Table);
             var mine = Rules(bridgeName);
             batch.AddRange(mine.Where(chain.Contains).Select(r => $"-D {Chain} {r}"));
-            if (chain.Rules.All(mine.Contains))
+
+            // Array.IndexOf, not Enumerable.Contains: see host-local's AttachmentIndex.UpdateKeyFile.
+            if (chain.Rules.All(r => Array.IndexOf(mine, r) >= 0))
             {
                 batch.AddRange((forward?.Rules ?? []).Where(r => r == Jump).Select(r => $"-D FORWARD {r}"));
                 batch.Add($"-X {Chain}");
