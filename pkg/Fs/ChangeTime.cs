@@ -65,7 +65,6 @@ public static class ChangeTime
     /// <summary>Linux 6.13 or later, and the directory's mount is of a type that has multigrain timestamps there.</summary>
     private static bool IsMultigrain(SafeFileHandle dir) =>
         Environment.OSVersion.Version >= new Version(6, 13) &&
-        // The types with multigrain timestamps as mounted (ext2 and ext3, served by ext4's driver, have none). A
-        // pattern, not Contains over an array, for the same reason as in host-local's index (UpdateKeyFile).
+        // The types with multigrain timestamps as mounted (ext2 and ext3, served by ext4's driver, have none).
         Interop.TryMountFsType(dir) is "ext4" or "xfs" or "btrfs" or "tmpfs";
 }
