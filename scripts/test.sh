@@ -27,7 +27,11 @@ passed=0; failed=0; skipped=0; status=0
 log=$(mktemp)
 for proj in "${projects[@]}"; do
   echo "== $proj"
-  dotnet test "$proj" --nologo 2>&1 | tee "$log" | grep -E '^\s*(Failed|Passed|Skipped) |Error Message|Failed!|Passed!|error' || true
+  # A failure's message and the first lines of its stack trace are printed too: they are all CI keeps of it.
+  dotnet test "$proj" --nologo 2>&1 | tee "$log" | awk '
+    /^[ \t]*(Failed|Passed|Skipped) |Failed!|Passed!|error/ { print; next }
+    /^[ \t]*(Error Message|Stack Trace):/ { print; context = 8; next }
+    context > 0 { print; context-- }' || true
   line=$(grep -E '(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+' "$log" | tail -1)
   if [ -z "$line" ]; then
     echo "no test summary for $proj"; tail -20 "$log"; failed=$((failed + 1)); status=1; continue

@@ -9,6 +9,10 @@ internal static class Ownership
     // With CNI_COMMAND inherited, a plugin would act on it instead of printing its version.
     private static readonly Dictionary<string, string?> NoCniCommand = new() { ["CNI_COMMAND"] = null };
 
+    // A plugin answers --version in milliseconds; an executable that does not answer in this time is not one of ours,
+    // and install must not hang on it (a DaemonSet's init container would never finish).
+    private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(5);
+
     private static ReadOnlySpan<byte> ElfMagic => [0x7f, (byte)'E', (byte)'L', (byte)'F'];
 
     public enum Kind
@@ -44,7 +48,17 @@ internal static class Ownership
             return (Kind.Foreign, "not an executable of this suite");
         }
 
-        string said = Encoding.UTF8.GetString(ChildProcess.Run(path, ["--version"], [], NoCniCommand, stderrToStdout: true).Stdout);
+        string said;
+        try
+        {
+            said = Encoding.UTF8.GetString(ChildProcess.Run(path, ["--version"], [], NoCniCommand, stderrToStdout: true,
+                timeout: VersionTimeout).Stdout);
+        }
+        catch (TimeoutException)
+        {
+            return (Kind.Foreign, $"an executable that did not answer --version within {VersionTimeout.TotalSeconds} s");
+        }
+
         string firstLine = said.Split('\n')[0].Trim();
         return said.StartsWith(Suite.BinaryName + " ", StringComparison.Ordinal)
             ? (Kind.Ours, firstLine)

@@ -138,6 +138,25 @@ public sealed class InstallTests : MultiCallBinary
     }
 
     [SkippableFact]
+    public void An_executable_that_does_not_answer_its_version_is_refused_and_killed_not_waited_for()
+    {
+        RequireMultiCall();
+        Skip.IfNot(File.Exists("/usr/bin/gcc"), "gcc is not installed: no hanging executable can be made");
+        Directory.CreateDirectory(Dest);
+        string hanging = Path.Combine(Dest, "bridge");
+        string source = Path.Combine(Scratch, "hang.c");
+        File.WriteAllText(source, "#include <unistd.h>\nint main(void) { for (;;) pause(); }\n");
+        Shell.Run("gcc", ["-o", hanging, source]).EnsureSuccess("gcc");
+        var before = Snapshot(Dest);
+
+        var run = Install();
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"refused {hanging}: not ours (an executable that did not answer --version", run.Stderr);
+        Assert.Equal(before, Snapshot(Dest));
+        Assert.DoesNotContain(Directory.GetDirectories("/proc"), dir => ExecutableOf(dir) == hanging);
+    }
+
+    [SkippableFact]
     public void Force_replaces_a_file_that_is_not_ours()
     {
         RequireMultiCall();
@@ -215,6 +234,19 @@ public sealed class InstallTests : MultiCallBinary
                 : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(e)));
             return $"{Inode(e)} {what} {info.UnixFileMode} {info.LastWriteTimeUtc.Ticks}";
         });
+
+    /// <summary>The file a process (a /proc/PID directory) executes, or null for another entry or a gone process.</summary>
+    private static string? ExecutableOf(string procDir)
+    {
+        try
+        {
+            return new FileInfo(Path.Combine(procDir, "exe")).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     private static ulong Inode(string path) =>
         ulong.Parse(Shell.Run("stat", ["-c", "%i", path]).EnsureSuccess("stat").Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);

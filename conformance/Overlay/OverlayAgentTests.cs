@@ -81,19 +81,18 @@ public sealed class OverlayAgentTests
         string subnet2 = lab.Subnet(2)!;
         var h1 = lab.Hosts[OverlayLab.Node(1)];
         var h3 = lab.Hosts[OverlayLab.Node(3)];
-        Assert.True(OverlayLab.Poll(() => HasRouteTo(h1, subnet2) && HasRouteTo(h3, subnet2), TimeSpan.FromSeconds(10)));
+        lab.Await(() => HasRouteTo(h1, subnet2) && HasRouteTo(h3, subnet2), TimeSpan.FromSeconds(10), "node2's subnet was not learnt");
 
         lab.KillAgent(2);
-        Assert.True(OverlayLab.Poll(() => !HasRouteTo(h1, subnet2) && !HasRouteTo(h3, subnet2), TimeSpan.FromSeconds(20)),
-            "node2's route stayed after its lease expired");
+        lab.Await(() => !HasRouteTo(h1, subnet2) && !HasRouteTo(h3, subnet2), TimeSpan.FromSeconds(20), "node2's route did not go after its lease expired");
         Assert.DoesNotContain(subnet2.Split('/')[0] + " ", h1.Ip("neigh", "show", "dev", "vxlan" + OverlayLab.Vni).Stdout);
         Assert.Equal(0, lab.Etcdctl("get", "--prefix", "--keys-only", "/cni-overlay/pods/subnets/" + subnet2.Replace('/', '-')).Stdout.Trim().Length);
 
         File.Delete(lab.StateFile(2)); // the subnet must come back from etcd's nodes/ record, not from the file
         lab.StartAgent(2, leaseTtl: 3);
-        Assert.True(OverlayLab.Poll(() => lab.Subnet(2) is not null, TimeSpan.FromSeconds(20)));
+        lab.Await(() => lab.Subnet(2) is not null, TimeSpan.FromSeconds(20), "the restarted agent wrote no state file");
         Assert.Equal(subnet2, lab.Subnet(2));
-        Assert.True(OverlayLab.Poll(() => HasRouteTo(h1, subnet2) && HasRouteTo(h3, subnet2), TimeSpan.FromSeconds(10)), "the restarted node was not learnt again");
+        lab.Await(() => HasRouteTo(h1, subnet2) && HasRouteTo(h3, subnet2), TimeSpan.FromSeconds(10), "the restarted node was not learnt again");
     }
 
     [SkippableFact]

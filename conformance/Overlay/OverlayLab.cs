@@ -133,6 +133,34 @@ internal sealed class OverlayLab : IDisposable
              "--vni", Vni.ToString(), "--lease-ttl", leaseTtl.ToString(), "--state-dir", StateDir(n), "--log-level", "debug", .. AgentFlags]);
     }
 
+    /// <summary>Waits for <paramref name="check"/>; on a timeout fails with <paramref name="what"/> and <see cref="Diagnostics"/>.</summary>
+    public void Await(Func<bool> check, TimeSpan timeout, string what)
+    {
+        if (!Poll(check, timeout))
+        {
+            Xunit.Assert.Fail($"{what} within {timeout.TotalSeconds} s{Diagnostics()}");
+        }
+    }
+
+    /// <summary>
+    /// What a failed wait needs to be understood from CI's output alone: the subnet records in etcd and the last
+    /// lines of every agent's log.
+    /// </summary>
+    public string Diagnostics()
+    {
+        var text = new System.Text.StringBuilder("\netcd subnets: ");
+        text.Append(Etcdctl("get", "--prefix", "--keys-only", $"/cni-overlay/{Network}/subnets/").Stdout.Trim().ReplaceLineEndings(" "));
+        foreach (string node in _agents.Keys.Order())
+        {
+            string log = Path.Combine(Dir, $"agent-{node}.log");
+            string[] lines = File.Exists(log) ? File.ReadAllLines(log) : [];
+            text.Append($"\n--- agent {node} ({(_agents[node].HasExited ? "exited" : "running")}), last lines of its log:\n");
+            text.AppendJoin('\n', lines.TakeLast(12));
+        }
+
+        return text.ToString();
+    }
+
     public void KillAgent(int n) => Stop(_agents[Node(n)], kill: true);
 
     public void TermAgent(int n) => Stop(_agents[Node(n)], kill: false);

@@ -21,8 +21,13 @@ public static class ChildProcess
     /// <param name="environment">Overrides of the inherited environment (null removes a variable).</param>
     /// <param name="quiet">Send the child's stderr to /dev/null: for probes whose failure is an expected answer.</param>
     /// <param name="stderrToStdout">Capture the child's stderr with its stdout: for tools whose complaints belong in our error.</param>
+    /// <param name="timeout">
+    /// How long the child may take to close its stdout; then it is killed and <see cref="TimeoutException"/> thrown.
+    /// Only for programs that are not trusted to answer (a file of unknown origin); null waits as long as it takes.
+    /// </param>
     public static unsafe Outcome Run(string path, IReadOnlyList<string> args, ReadOnlySpan<byte> stdin,
-        IReadOnlyDictionary<string, string?>? environment = null, bool quiet = false, bool stderrToStdout = false)
+        IReadOnlyDictionary<string, string?>? environment = null, bool quiet = false, bool stderrToStdout = false,
+        TimeSpan? timeout = null)
     {
         var argv = new List<string>(args.Count + 1) { path };
         argv.AddRange(args);
@@ -99,11 +104,63 @@ public static class ChildProcess
 
             toChild.Dispose();
             using var buffer = new MemoryStream();
-            fromChild.CopyTo(buffer);
+            if (timeout is null)
+            {
+                fromChild.CopyTo(buffer);
+            }
+            else if (!CopyUntil(outPipe[0], buffer, Environment.TickCount64 + (long)timeout.Value.TotalMilliseconds))
+            {
+                Interop.Kill(pid, Interop.SIGKILL);
+                Wait(pid);
+                throw new TimeoutException($"{path} did not finish within {timeout.Value.TotalSeconds:0.#} s and was killed");
+            }
+
             output = buffer.ToArray();
         }
 
         return new Outcome(Wait(pid), output);
+    }
+
+    /// <summary>Reads <paramref name="fd"/> to its end unless the deadline (a TickCount64) passes first.</summary>
+    private static unsafe bool CopyUntil(int fd, MemoryStream buffer, long deadline)
+    {
+        byte* chunk = stackalloc byte[4096];
+        var poll = new Interop.PollFd { Fd = fd, Events = Interop.POLLIN };
+        while (true)
+        {
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            int ready = Interop.Poll(&poll, 1, (int)Math.Min(left, int.MaxValue));
+            if (ready < 0 && Marshal.GetLastPInvokeError() != Interop.Errno.EINTR)
+            {
+                throw Interop.LastError("poll");
+            }
+
+            if (ready <= 0)
+            {
+                continue;
+            }
+
+            nint n = Interop.Read(fd, chunk, 4096);
+            if (n == 0)
+            {
+                return true;
+            }
+
+            if (n < 0 && Marshal.GetLastPInvokeError() != Interop.Errno.EINTR)
+            {
+                throw Interop.LastError("read");
+            }
+
+            if (n > 0)
+            {
+                buffer.Write(new ReadOnlySpan<byte>(chunk, (int)n));
+            }
+        }
     }
 
     /// <summary>
