@@ -24,19 +24,14 @@ public sealed class IPAddressConverter : JsonConverter<IPAddress?>
 
     public override IPAddress? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        string? s = reader.GetString();
-        if (string.IsNullOrEmpty(s))
-        {
-            return null;
-        }
-
-        return !s.Contains('%') && IPAddress.TryParse(s, out var ip) ? ip : throw new JsonException($"invalid IP address \"{s}\"");
+        return reader.TokenType == JsonTokenType.Null ? null : FromWire(reader.GetString());
     }
+
+    /// <summary>The address a JSON string holds: null for null or empty; a scoped address ("fe80::1%eth0") is refused.</summary>
+    public static IPAddress? FromWire(string? s) =>
+        string.IsNullOrEmpty(s) ? null
+        : !s.Contains('%') && IPAddress.TryParse(s, out var ip) ? ip
+        : throw new JsonException($"invalid IP address \"{s}\"");
 
     public override void Write(Utf8JsonWriter writer, IPAddress? value, JsonSerializerOptions options)
     {

@@ -85,6 +85,7 @@ public sealed class KernelHeaderTests
         #include <errno.h>
         #include <fcntl.h>
         #include <sched.h>
+        #include <poll.h>
         #include <signal.h>
         #include <spawn.h>
         #include <stddef.h>

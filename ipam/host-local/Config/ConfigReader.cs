@@ -1,22 +1,20 @@
 using System.Text.Json;
+using static CniPlugins.Types.JsonRead;
 
 namespace CniPlugins.HostLocal.Config;
 
 /// <summary>
-/// Reads the config into <see cref="NetJson"/> in one pass of a <see cref="Utf8JsonReader"/>. A serializer context
-/// would do the same, but building its metadata is a third of a host-local run, and a JsonDocument rents from the
-/// shared ArrayPool, whose first returns run a processor-id calibration (0.3 ms); this is a plugin that lives two
-/// milliseconds. Keys match case-insensitively, the last of several spellings wins, unknown keys are ignored, and
-/// null leaves a string or number as it was (and empties a list or object), as Go's encoding/json does.
+/// Reads the config into <see cref="NetJson"/> in one pass of a <see cref="Utf8JsonReader"/>, by the rules of
+/// <see cref="CniPlugins.Types.JsonRead"/>. Not a serializer context, whose metadata is a third of a host-local run,
+/// nor a JsonDocument, which rents from the shared ArrayPool, whose first returns run a processor-id calibration
+/// (0.3 ms); this is a plugin that lives two milliseconds.
 /// </summary>
 internal static class ConfigReader
 {
-    private delegate T ItemReader<T>(ref Utf8JsonReader r);
-
     public static NetJson Read(ReadOnlyMemory<byte> json)
     {
         var r = new Utf8JsonReader(json.Span);
-        r.Read();
+        Start(ref r);
         var net = new NetJson();
         Object(ref r, "network configuration");
         while (NextProperty(ref r, out string key))
@@ -42,7 +40,7 @@ internal static class ConfigReader
     public static RangeJson ReadRange(ReadOnlyMemory<byte> json)
     {
         var r = new Utf8JsonReader(json.Span);
-        r.Read();
+        Start(ref r);
         var range = Range(ref r);
         End(ref r);
         return range;
@@ -184,93 +182,4 @@ internal static class ConfigReader
     private static List<RangeJson> RangeSet(ref Utf8JsonReader r) => List(ref r, "ranges", Range) ?? [];
 
     private static List<List<RangeJson>>? RangeSets(ref Utf8JsonReader r, string name) => List(ref r, name, RangeSet);
-
-    private static List<T>? List<T>(ref Utf8JsonReader r, string name, ItemReader<T> item)
-    {
-        if (IsNull(ref r))
-        {
-            return null;
-        }
-
-        if (r.TokenType != JsonTokenType.StartArray)
-        {
-            throw new JsonException($"\"{name}\" must be an array, not {Kind(ref r)}");
-        }
-
-        var list = new List<T>();
-        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-        {
-            list.Add(item(ref r));
-        }
-
-        return list;
-    }
-
-    private static void Object(ref Utf8JsonReader r, string name)
-    {
-        if (r.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException($"{name} must be an object, not {Kind(ref r)}");
-        }
-    }
-
-    /// <summary>
-    /// Steps to the next key of the object being read and onto its value, which the caller then consumes; false at
-    /// the closing brace. Callers match keys lowercased, as encoding/json matches them to fields case-insensitively.
-    /// </summary>
-    private static bool NextProperty(ref Utf8JsonReader r, out string key)
-    {
-        r.Read();
-        if (r.TokenType == JsonTokenType.EndObject)
-        {
-            key = "";
-            return false;
-        }
-
-        key = r.GetString()!;
-        r.Read();
-        return true;
-    }
-
-    /// <summary>
-    /// The raw text of the object the reader is on, for a part that only one verb parses (CHECK's prevResult);
-    /// null for anything but an object, which that verb ignores.
-    /// </summary>
-    private static ReadOnlyMemory<byte>? Raw(ref Utf8JsonReader r, ReadOnlyMemory<byte> json)
-    {
-        bool isObject = r.TokenType == JsonTokenType.StartObject;
-        int start = (int)r.TokenStartIndex;
-        r.Skip();
-        return isObject ? json[start..(int)r.BytesConsumed] : (ReadOnlyMemory<byte>?)null;
-    }
-
-    private static string? Str(ref Utf8JsonReader r, string name) => r.TokenType switch
-    {
-        JsonTokenType.String => r.GetString(),
-        JsonTokenType.Null => null,
-        _ => throw new JsonException($"\"{name}\" must be a string, not {Kind(ref r)}"),
-    };
-
-    private static int? Int(ref Utf8JsonReader r, string name) => r.TokenType switch
-    {
-        JsonTokenType.Number when r.TryGetInt32(out int n) => n,
-        JsonTokenType.Null => null,
-        _ => throw new JsonException($"\"{name}\" must be an integer, not {Kind(ref r)}"),
-    };
-
-    private static bool IsNull(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Null;
-
-    /// <summary>Nothing but whitespace may follow the top-level value, as with JsonDocument.Parse.</summary>
-    private static void End(ref Utf8JsonReader r) => r.Read();
-
-    private static string Kind(ref Utf8JsonReader r) => r.TokenType switch
-    {
-        JsonTokenType.StartObject => "object",
-        JsonTokenType.StartArray => "array",
-        JsonTokenType.String => "string",
-        JsonTokenType.Number => "number",
-        JsonTokenType.True => "true",
-        JsonTokenType.False => "false",
-        _ => "null",
-    };
 }
