@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CniPlugins.Types;
 
 namespace CniPlugins.Overlay;
@@ -13,35 +12,25 @@ namespace CniPlugins.Overlay;
 /// </summary>
 public sealed class SubnetFile
 {
-    [JsonPropertyName("network")]
     public string Network { get; set; } = "";
 
-    [JsonPropertyName("subnet")]
     public string Subnet { get; set; } = "";
 
-    [JsonPropertyName("mtu")]
     public int Mtu { get; set; }
 
-    [JsonPropertyName("vni")]
     public long Vni { get; set; }
 
     /// <summary>The whole cluster range: containers route it to their host, so peers that join later are reachable too.</summary>
-    [JsonPropertyName("clusterCidr")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ClusterCidr { get; set; }
 
-    [JsonPropertyName("peers")]
     public List<SubnetFilePeer> Peers { get; set; } = [];
 
-    [JsonIgnore]
     public CidrAddress? ClusterCidrValue { get; private set; }
 
     /// <summary>The parsed subnet (a network address with its prefix).</summary>
-    [JsonIgnore]
     public CidrAddress SubnetCidr { get; private set; }
 
     /// <summary>The peers as the l3 peer code takes them.</summary>
-    [JsonIgnore]
     public List<OverlayPeer> PeerList { get; private set; } = [];
 
     /// <summary>
@@ -69,9 +58,9 @@ public sealed class SubnetFile
         SubnetFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(bytes, SubnetFileJsonContext.Default.SubnetFile);
+            file = ReadJson(bytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new CniException(code, $"subnet file {path} is not valid JSON: {e.Message}", "overlay-agent rewrites it; remove it and restart the agent", e);
         }
@@ -124,7 +113,7 @@ public sealed class SubnetFile
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
         string scratch = Path.Combine(dir, "." + Path.GetFileName(path) + ".tmp");
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(this, SubnetFileJsonContext.Default.SubnetFile);
+        byte[] bytes = ToJson();
         using (var fs = new FileStream(scratch, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             fs.Write(bytes);
@@ -135,20 +124,91 @@ public sealed class SubnetFile
         File.Move(scratch, path, overwrite: true);
     }
 
-    public override string ToString() => Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(this, SubnetFileJsonContext.Default.SubnetFile));
+    public override string ToString() => Encoding.UTF8.GetString(ToJson());
+
+    /// <summary>One line of compact JSON; clusterCidr only when set.</summary>
+    private byte[] ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("network", Network);
+            w.WriteString("subnet", Subnet);
+            w.WriteNumber("mtu", Mtu);
+            w.WriteNumber("vni", Vni);
+            if (ClusterCidr is not null)
+            {
+                w.WriteString("clusterCidr", ClusterCidr);
+            }
+
+            w.WriteStartArray("peers");
+            foreach (var p in Peers)
+            {
+                w.WriteStartObject();
+                w.WriteString("underlay", p.Underlay);
+                w.WriteString("subnet", p.Subnet);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The file's keys by <see cref="JsonRead"/>'s rules; null for a file that holds JSON null.</summary>
+    private static SubnetFile? ReadJson(byte[] bytes)
+    {
+        var r = new Utf8JsonReader(bytes);
+        JsonRead.Start(ref r);
+        if (JsonRead.IsNull(ref r))
+        {
+            return null;
+        }
+
+        var file = new SubnetFile();
+        JsonRead.Object(ref r, "the subnet file");
+        while (JsonRead.NextProperty(ref r, out string key))
+        {
+            switch (key.ToLowerInvariant())
+            {
+                case "network": file.Network = JsonRead.Str(ref r, key) ?? file.Network; break;
+                case "subnet": file.Subnet = JsonRead.Str(ref r, key) ?? file.Subnet; break;
+                case "mtu": file.Mtu = JsonRead.Int(ref r, key) ?? file.Mtu; break;
+                case "vni": file.Vni = JsonRead.Long(ref r, key) ?? file.Vni; break;
+                case "clustercidr": file.ClusterCidr = JsonRead.Str(ref r, key) ?? file.ClusterCidr; break;
+                case "peers": file.Peers = JsonRead.List(ref r, key, SubnetFilePeer.Read) ?? file.Peers; break;
+                default: r.Skip(); break;
+            }
+        }
+
+        JsonRead.End(ref r);
+        return file;
+    }
 }
 
 public sealed class SubnetFilePeer
 {
-    [JsonPropertyName("underlay")]
     public string Underlay { get; set; } = "";
 
-    [JsonPropertyName("subnet")]
     public string Subnet { get; set; } = "";
-}
 
-[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
-[JsonSerializable(typeof(SubnetFile))]
-internal sealed partial class SubnetFileJsonContext : JsonSerializerContext
-{
+    internal static SubnetFilePeer Read(ref Utf8JsonReader r)
+    {
+        var p = new SubnetFilePeer();
+        JsonRead.Object(ref r, "a peer");
+        while (JsonRead.NextProperty(ref r, out string key))
+        {
+            switch (key.ToLowerInvariant())
+            {
+                case "underlay": p.Underlay = JsonRead.Str(ref r, key) ?? p.Underlay; break;
+                case "subnet": p.Subnet = JsonRead.Str(ref r, key) ?? p.Subnet; break;
+                default: r.Skip(); break;
+            }
+        }
+
+        return p;
+    }
 }

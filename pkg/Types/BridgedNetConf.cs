@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using System.Text.Json;
 
 namespace CniPlugins.Types;
 
@@ -8,34 +8,41 @@ namespace CniPlugins.Types;
 /// </summary>
 public abstract class BridgedNetConf : NetConf, IMacSources
 {
-    [JsonPropertyName("isGateway")]
     public bool IsGateway { get; set; }
 
-    [JsonPropertyName("isDefaultGateway")]
     public bool IsDefaultGateway { get; set; }
 
-    [JsonPropertyName("ipMasq")]
     public bool IpMasq { get; set; }
 
-    [JsonPropertyName("ipMasqBackend")]
     public string? IpMasqBackend { get; set; }
 
-    [JsonPropertyName("mtu")]
     public int Mtu { get; set; }
 
-    [JsonPropertyName("hairpinMode")]
     public bool HairpinMode { get; set; }
 
-    [JsonPropertyName("mac")]
     public string? Mac { get; set; }
 
-    [JsonPropertyName("runtimeConfig")]
     public MacRuntimeConfig? RuntimeConfig { get; set; }
 
-    [JsonPropertyName("args")]
     public MacArgs? Args { get; set; }
 
     /// <summary>Config dns wins over IPAM's when any of its fields is set, as in the reference.</summary>
-    [JsonIgnore]
     public bool HasDns => Dns is { } d && (d.Nameservers is not null || d.Search is not null || d.Options is not null || !string.IsNullOrEmpty(d.Domain));
+
+    protected override bool ReadKey(ref Utf8JsonReader r, string key, ReadOnlyMemory<byte> json)
+    {
+        switch (key)
+        {
+            case "isgateway": IsGateway = JsonRead.Bool(ref r, key) ?? IsGateway; return true;
+            case "isdefaultgateway": IsDefaultGateway = JsonRead.Bool(ref r, key) ?? IsDefaultGateway; return true;
+            case "ipmasq": IpMasq = JsonRead.Bool(ref r, key) ?? IpMasq; return true;
+            case "ipmasqbackend": IpMasqBackend = JsonRead.Str(ref r, key) ?? IpMasqBackend; return true;
+            case "mtu": Mtu = JsonRead.Int(ref r, key) ?? Mtu; return true;
+            case "hairpinmode": HairpinMode = JsonRead.Bool(ref r, key) ?? HairpinMode; return true;
+            case "mac": Mac = JsonRead.Str(ref r, key) ?? Mac; return true;
+            case "runtimeconfig": RuntimeConfig = JsonRead.IsNull(ref r) ? RuntimeConfig : MacRuntimeConfig.Read(ref r); return true;
+            case "args": Args = JsonRead.IsNull(ref r) ? Args : MacArgs.Read(ref r); return true;
+            default: return base.ReadKey(ref r, key, json);
+        }
+    }
 }

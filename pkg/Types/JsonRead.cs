@@ -96,14 +96,46 @@ public static class JsonRead
         _ => throw new JsonException($"\"{name}\" must be an integer, not {Kind(ref r)}"),
     };
 
+    public static long? Long(ref Utf8JsonReader r, string name) => r.TokenType switch
+    {
+        JsonTokenType.Number when r.TryGetInt64(out long n) => n,
+        JsonTokenType.Null => null,
+        _ => throw new JsonException($"\"{name}\" must be an integer, not {Kind(ref r)}"),
+    };
+
+    public static uint? UInt(ref Utf8JsonReader r, string name) => r.TokenType switch
+    {
+        JsonTokenType.Number when r.TryGetUInt32(out uint n) => n,
+        JsonTokenType.Null => null,
+        _ => throw new JsonException($"\"{name}\" must be an unsigned integer, not {Kind(ref r)}"),
+    };
+
+    public static bool? Bool(ref Utf8JsonReader r, string name) => r.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        JsonTokenType.Null => null,
+        _ => throw new JsonException($"\"{name}\" must be true or false, not {Kind(ref r)}"),
+    };
+
+    /// <summary>A list's string item: a null there is no value a plugin can use.</summary>
+    public static string StrItem(ref Utf8JsonReader r, string name) =>
+        Str(ref r, name) ?? throw new JsonException($"\"{name}\" holds null");
+
     /// <summary>"10.1.2.5/24"; null for a JSON null.</summary>
     public static CidrAddress? Cidr(ref Utf8JsonReader r, string name) =>
         Str(ref r, name) is { } s
             ? CidrAddress.TryParse(s, out var value) ? value : throw new JsonException($"invalid CIDR address \"{s}\"")
             : null;
 
-    /// <summary>A plain address; null for a JSON null or the empty string, which the reference's net.IP reads as absent.</summary>
-    public static IPAddress? Ip(ref Utf8JsonReader r, string name) => IPAddressConverter.FromWire(Str(ref r, name));
+    /// <summary>
+    /// A plain address; null for a JSON null or the empty string, which the reference's net.IP reads as absent. A
+    /// scoped address ("fe80::1%eth0") is refused: no config or result means one.
+    /// </summary>
+    public static IPAddress? Ip(ref Utf8JsonReader r, string name) =>
+        Str(ref r, name) is not { Length: > 0 } s ? null
+        : !s.Contains('%') && IPAddress.TryParse(s, out var ip) ? ip
+        : throw new JsonException($"invalid IP address \"{s}\"");
 
     public static bool IsNull(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Null;
 

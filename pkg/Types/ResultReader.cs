@@ -168,7 +168,8 @@ internal static class ResultReader
         return route;
     }
 
-    private static Dns Dns(ref Utf8JsonReader r)
+    /// <summary>A dns object, in a result or in a config.</summary>
+    internal static Dns Dns(ref Utf8JsonReader r)
     {
         var dns = new Dns();
         JsonRead.Object(ref r, "dns");
@@ -187,8 +188,7 @@ internal static class ResultReader
         return dns;
     }
 
-    private static string DnsString(ref Utf8JsonReader r) =>
-        JsonRead.Str(ref r, "dns") ?? throw new JsonException("a dns list holds null");
+    private static string DnsString(ref Utf8JsonReader r) => JsonRead.StrItem(ref r, "dns");
 
     /// <summary>"ip4" or "ip6" of 0.1.0 and 0.2.0: the address, its gateway and the routes that go with it.</summary>
     private static Ip020 IpConfig020(ref Utf8JsonReader r, string name)

@@ -1,18 +1,33 @@
-using System.Text.Json.Serialization;
+using System.Text.Json;
 
 namespace CniPlugins.Types;
 
 /// <summary>One entry of <c>vlanTrunk</c>: a single <c>id</c> or a <c>minID</c>..<c>maxID</c> range.</summary>
 public sealed class VlanTrunk
 {
-    [JsonPropertyName("minID")]
     public int? MinId { get; set; }
 
-    [JsonPropertyName("maxID")]
     public int? MaxId { get; set; }
 
-    [JsonPropertyName("id")]
     public int? Id { get; set; }
+
+    public static VlanTrunk Read(ref Utf8JsonReader r)
+    {
+        var t = new VlanTrunk();
+        JsonRead.Object(ref r, "a vlanTrunk entry");
+        while (JsonRead.NextProperty(ref r, out string key))
+        {
+            switch (key.ToLowerInvariant())
+            {
+                case "minid": t.MinId = JsonRead.Int(ref r, key) ?? t.MinId; break;
+                case "maxid": t.MaxId = JsonRead.Int(ref r, key) ?? t.MaxId; break;
+                case "id": t.Id = JsonRead.Int(ref r, key) ?? t.Id; break;
+                default: r.Skip(); break;
+            }
+        }
+
+        return t;
+    }
 
     /// <summary>The distinct VLAN IDs the entries name, sorted; errors as the reference's collectVlanTrunk.</summary>
     public static List<int> Collect(List<VlanTrunk>? trunk)

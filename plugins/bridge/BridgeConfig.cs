@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using System.Text.Json;
 using CniPlugins.Types;
 
 namespace CniPlugins.Bridge;
@@ -6,50 +6,57 @@ namespace CniPlugins.Bridge;
 /// <summary>The bridge keys on top of the shared ones; names and defaults are the reference's.</summary>
 internal sealed class BridgeConfig : BridgedNetConf
 {
-    [JsonPropertyName("bridge")]
     public string BridgeName { get; set; } = "cni0";
 
-    [JsonPropertyName("forceAddress")]
     public bool ForceAddress { get; set; }
 
-    [JsonPropertyName("promiscMode")]
     public bool PromiscMode { get; set; }
 
-    [JsonPropertyName("vlan")]
     public int Vlan { get; set; }
 
-    [JsonPropertyName("vlanTrunk")]
     public List<VlanTrunk>? VlanTrunk { get; set; }
 
     /// <summary>Keep the default VLAN 1 on the port next to vlan/vlanTrunk; true unless set, as in the reference.</summary>
-    [JsonPropertyName("preserveDefaultVlan")]
     public bool PreserveDefaultVlan { get; set; } = true;
 
-    [JsonPropertyName("macspoofchk")]
     public bool MacSpoofChk { get; set; }
 
-    [JsonPropertyName("enabledad")]
     public bool EnableDad { get; set; }
 
-    [JsonPropertyName("disableContainerInterface")]
     public bool DisableContainerInterface { get; set; }
 
-    [JsonPropertyName("portIsolation")]
     public bool PortIsolation { get; set; }
 
     /// <summary>Ours: containers on this bridge cannot reach containers on other isolated bridges (Docker's user-defined networks).</summary>
-    [JsonPropertyName("isolation")]
     public bool Isolation { get; set; }
 
     /// <summary>The trunk VLAN IDs, sorted and distinct, after validation.</summary>
-    [JsonIgnore]
     public List<int> TrunkVlans { get; private set; } = [];
 
     public static BridgeConfig Parse(byte[] stdin)
     {
-        var conf = Parse(stdin, BridgeJsonContext.Default.BridgeConfig);
+        var conf = Parse<BridgeConfig>(stdin);
         conf.Validate();
         return conf;
+    }
+
+    protected override bool ReadKey(ref Utf8JsonReader r, string key, ReadOnlyMemory<byte> json)
+    {
+        switch (key)
+        {
+            case "bridge": BridgeName = JsonRead.Str(ref r, key) ?? BridgeName; return true;
+            case "forceaddress": ForceAddress = JsonRead.Bool(ref r, key) ?? ForceAddress; return true;
+            case "promiscmode": PromiscMode = JsonRead.Bool(ref r, key) ?? PromiscMode; return true;
+            case "vlan": Vlan = JsonRead.Int(ref r, key) ?? Vlan; return true;
+            case "vlantrunk": VlanTrunk = JsonRead.List(ref r, key, Types.VlanTrunk.Read) ?? VlanTrunk; return true;
+            case "preservedefaultvlan": PreserveDefaultVlan = JsonRead.Bool(ref r, key) ?? PreserveDefaultVlan; return true;
+            case "macspoofchk": MacSpoofChk = JsonRead.Bool(ref r, key) ?? MacSpoofChk; return true;
+            case "enabledad": EnableDad = JsonRead.Bool(ref r, key) ?? EnableDad; return true;
+            case "disablecontainerinterface": DisableContainerInterface = JsonRead.Bool(ref r, key) ?? DisableContainerInterface; return true;
+            case "portisolation": PortIsolation = JsonRead.Bool(ref r, key) ?? PortIsolation; return true;
+            case "isolation": Isolation = JsonRead.Bool(ref r, key) ?? Isolation; return true;
+            default: return base.ReadKey(ref r, key, json);
+        }
     }
 
     private void Validate()
@@ -84,12 +91,4 @@ internal sealed class BridgeConfig : BridgedNetConf
         Firewall.IpMasq.SelectBackend(IpMasqBackend);
     }
 
-}
-
-[JsonSourceGenerationOptions(
-    PropertyNameCaseInsensitive = true,
-    Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
-[JsonSerializable(typeof(BridgeConfig))]
-internal sealed partial class BridgeJsonContext : JsonSerializerContext
-{
 }

@@ -16,7 +16,7 @@ public static class LoopbackPlugin
 
     public static Result Add(CmdArgs args)
     {
-        var conf = NetConf.Parse(args.StdinData, LoopbackJsonContext.Default.NetConf);
+        var conf = NetConf.Parse<NetConf>(args.StdinData);
         using var ns = NetNs.Open(args.Netns);
         using var rtnl = RtnlHandle.OpenIn(ns);
         var lo = rtnl.GetLinkByName(Lo);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Serialization;
+using System.Text.Json;
 using CniPlugins.Firewall;
 using CniPlugins.Types;
 
@@ -14,48 +14,52 @@ internal sealed class PortmapConfig : NetConf
 
     private static readonly string[] s_protocols = ["tcp", "udp", "sctp"];
 
-    [JsonPropertyName("snat")]
     public bool? Snat { get; set; }
 
-    [JsonPropertyName("conditionsV4")]
     public List<string>? ConditionsV4 { get; set; }
 
-    [JsonPropertyName("conditionsV6")]
     public List<string>? ConditionsV6 { get; set; }
 
-    [JsonPropertyName("masqAll")]
     public bool MasqAll { get; set; }
 
-    [JsonPropertyName("markMasqBit")]
     public int? MarkMasqBit { get; set; }
 
-    [JsonPropertyName("externalSetMarkChain")]
     public string? ExternalSetMarkChain { get; set; }
 
-    [JsonPropertyName("backend")]
     public string? Backend { get; set; }
 
-    [JsonPropertyName("runtimeConfig")]
     public PortmapRuntimeConfig? RuntimeConfig { get; set; }
 
-    [JsonIgnore]
     public List<PortMapping> Mappings => RuntimeConfig?.PortMappings ?? [];
 
-    [JsonIgnore]
     public bool SnatEnabled => Snat ?? true;
 
-    [JsonIgnore]
     public int MarkBit => MarkMasqBit ?? DefaultMarkBit;
 
-    [JsonIgnore]
     public bool UseNftables { get; private set; }
 
     /// <summary>The container's first IPv4 and IPv6 address on CNI_IFNAME, from prevResult (after <see cref="SelectAddresses"/>).</summary>
-    [JsonIgnore]
     public CidrAddress? ContainerV4 { get; private set; }
 
-    [JsonIgnore]
     public CidrAddress? ContainerV6 { get; private set; }
+
+    protected override bool ReadKey(ref Utf8JsonReader r, string key, ReadOnlyMemory<byte> json)
+    {
+        switch (key)
+        {
+            case "snat": Snat = JsonRead.Bool(ref r, key) ?? Snat; return true;
+            case "conditionsv4": ConditionsV4 = JsonRead.List(ref r, key, Condition) ?? ConditionsV4; return true;
+            case "conditionsv6": ConditionsV6 = JsonRead.List(ref r, key, Condition) ?? ConditionsV6; return true;
+            case "masqall": MasqAll = JsonRead.Bool(ref r, key) ?? MasqAll; return true;
+            case "markmasqbit": MarkMasqBit = JsonRead.Int(ref r, key) ?? MarkMasqBit; return true;
+            case "externalsetmarkchain": ExternalSetMarkChain = JsonRead.Str(ref r, key) ?? ExternalSetMarkChain; return true;
+            case "backend": Backend = JsonRead.Str(ref r, key) ?? Backend; return true;
+            case "runtimeconfig": RuntimeConfig = JsonRead.IsNull(ref r) ? RuntimeConfig : PortmapRuntimeConfig.Read(ref r); return true;
+            default: return base.ReadKey(ref r, key, json);
+        }
+    }
+
+    private static string Condition(ref Utf8JsonReader r) => JsonRead.StrItem(ref r, "conditions");
 
     /// <summary>
     /// Parses and checks the config. With <paramref name="strict"/> (ADD, CHECK) every mapping is validated and a
@@ -63,7 +67,7 @@ internal sealed class PortmapConfig : NetConf
     /// </summary>
     public static PortmapConfig Parse(byte[] stdin, bool strict)
     {
-        var conf = Parse(stdin, PortmapJsonContext.Default.PortmapConfig);
+        var conf = Parse<PortmapConfig>(stdin);
         conf.Validate(strict);
         return conf;
     }
@@ -198,12 +202,24 @@ internal sealed class PortmapConfig : NetConf
 
 internal sealed class PortmapRuntimeConfig
 {
-    [JsonPropertyName("portMappings")]
     public List<PortMapping>? PortMappings { get; set; }
-}
 
-[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
-[JsonSerializable(typeof(PortmapConfig))]
-internal sealed partial class PortmapJsonContext : JsonSerializerContext
-{
+    public static PortmapRuntimeConfig Read(ref Utf8JsonReader r)
+    {
+        var rc = new PortmapRuntimeConfig();
+        JsonRead.Object(ref r, "runtimeConfig");
+        while (JsonRead.NextProperty(ref r, out string key))
+        {
+            if (key.Equals("portMappings", StringComparison.OrdinalIgnoreCase))
+            {
+                rc.PortMappings = JsonRead.List(ref r, key, PortMapping.Read) ?? rc.PortMappings;
+            }
+            else
+            {
+                r.Skip();
+            }
+        }
+
+        return rc;
+    }
 }

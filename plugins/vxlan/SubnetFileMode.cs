@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using CniPlugins.Overlay;
 using CniPlugins.Skel;
 using CniPlugins.Types;
@@ -45,16 +45,54 @@ internal static class SubnetFileMode
 
     /// <summary>
     /// <c>ipam.ranges = [[{"subnet": S}]]</c> when the IPAM config has neither <c>ranges</c> nor <c>subnet</c>;
-    /// the same bytes otherwise (an explicit range is the operator's choice).
+    /// the same bytes otherwise (an explicit range is the operator's choice). The keys are matched as IPAM reads them
+    /// (in any case, the last "ipam" counts), and the range is spliced in before the IPAM object's closing brace, so
+    /// every other byte reaches IPAM as the runtime wrote it.
     /// </summary>
     internal static byte[] InjectRange(byte[] stdin, CidrAddress subnet)
     {
-        if (JsonNode.Parse(stdin) is not JsonObject root || root["ipam"] is not JsonObject ipam || ipam.ContainsKey("ranges") || ipam.ContainsKey("subnet"))
+        var r = new Utf8JsonReader(stdin);
+        JsonRead.Start(ref r);
+        if (r.TokenType != JsonTokenType.StartObject)
         {
             return stdin;
         }
 
-        ipam["ranges"] = new JsonArray(new JsonArray(new JsonObject { ["subnet"] = subnet.ToString() }));
-        return Encoding.UTF8.GetBytes(root.ToJsonString());
+        int ipamEnd = -1;
+        bool ipamEmpty = false, hasRange = false;
+        while (JsonRead.NextProperty(ref r, out string key))
+        {
+            if (!key.Equals("ipam", StringComparison.OrdinalIgnoreCase))
+            {
+                r.Skip();
+                continue;
+            }
+
+            ipamEnd = -1;
+            if (r.TokenType != JsonTokenType.StartObject)
+            {
+                r.Skip();
+                continue;
+            }
+
+            ipamEmpty = true;
+            hasRange = false;
+            while (JsonRead.NextProperty(ref r, out string inner))
+            {
+                ipamEmpty = false;
+                hasRange |= inner.Equals("ranges", StringComparison.OrdinalIgnoreCase) || inner.Equals("subnet", StringComparison.OrdinalIgnoreCase);
+                r.Skip();
+            }
+
+            ipamEnd = (int)r.TokenStartIndex;
+        }
+
+        if (ipamEnd < 0 || hasRange)
+        {
+            return stdin;
+        }
+
+        byte[] range = Encoding.UTF8.GetBytes($"{(ipamEmpty ? "" : ",")}\"ranges\":[[{{\"subnet\":\"{subnet}\"}}]]");
+        return [.. stdin.AsSpan(0, ipamEnd), .. range, .. stdin.AsSpan(ipamEnd)];
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CniPlugins.Netlink;
 using CniPlugins.Overlay;
 using CniPlugins.Types;
@@ -15,73 +14,52 @@ internal sealed class VxlanConfig : BridgedNetConf
 {
     public const uint MaxVni = 16777215;
 
-    [JsonPropertyName("mode")]
     public string? Mode { get; set; }
 
-    [JsonPropertyName("vni")]
     public long Vni { get; set; }
 
-    [JsonPropertyName("port")]
     public int Port { get; set; } = 4789;
 
-    [JsonPropertyName("underlayInterface")]
     public string? UnderlayInterface { get; set; }
 
-    [JsonPropertyName("localIP")]
     public string? LocalIP { get; set; }
 
-    [JsonPropertyName("bridge")]
     public string? Bridge { get; set; }
 
-    [JsonPropertyName("vxlanDevice")]
     public string? VxlanDevice { get; set; }
 
     /// <summary>l2: underlay addresses (strings); l3: objects with <c>underlay</c> and <c>subnet</c> or <c>subnets</c>.</summary>
-    [JsonPropertyName("peers")]
     public List<JsonElement>? Peers { get; set; }
 
     /// <summary>l3: overlay-agent's state file for this network (subnet, vni, mtu, peers); see <see cref="SubnetFileMode"/>.</summary>
-    [JsonPropertyName("subnetFile")]
     public string? SubnetFile { get; set; }
 
-    [JsonPropertyName("group")]
     public string? Group { get; set; }
 
-    [JsonPropertyName("ttl")]
     public int Ttl { get; set; }
 
-    [JsonPropertyName("learning")]
     public bool? Learning { get; set; }
 
-    [JsonIgnore]
     public bool IsL3 { get; private set; }
 
-    [JsonIgnore]
     public string BridgeName => string.IsNullOrEmpty(Bridge) ? $"vxbr{Vni}" : Bridge;
 
-    [JsonIgnore]
     public string DeviceName => string.IsNullOrEmpty(VxlanDevice) ? $"vxlan{Vni}" : VxlanDevice;
 
-    [JsonIgnore]
     public List<OverlayPeer> PeerList { get; private set; } = [];
 
-    [JsonIgnore]
     public IPAddress? LocalAddress { get; private set; }
 
     /// <summary>True once a subnet file was applied: the agent owns the peers, so none are removed here.</summary>
-    [JsonIgnore]
     public bool AgentOwnsPeers { get; private set; }
 
     /// <summary>From the subnet file: the whole cluster range, routed by containers instead of each peer's subnet.</summary>
-    [JsonIgnore]
     public CidrAddress? ClusterCidr { get; private set; }
 
-    [JsonIgnore]
     public IPAddress? GroupAddress { get; private set; }
 
 
     /// <summary>The underlay's address family: the local address's, the group's or the peers' (IPv4 when none says).</summary>
-    [JsonIgnore]
     public System.Net.Sockets.AddressFamily UnderlayFamily =>
         LocalAddress?.AddressFamily ?? GroupAddress?.AddressFamily ?? PeerList.FirstOrDefault()?.Underlay.AddressFamily
         ?? System.Net.Sockets.AddressFamily.InterNetwork;
@@ -107,9 +85,30 @@ internal sealed class VxlanConfig : BridgedNetConf
 
     public static VxlanConfig Parse(byte[] stdin)
     {
-        var conf = Parse(stdin, VxlanJsonContext.Default.VxlanConfig);
+        var conf = Parse<VxlanConfig>(stdin);
         conf.Validate();
         return conf;
+    }
+
+    protected override bool ReadKey(ref Utf8JsonReader r, string key, ReadOnlyMemory<byte> json)
+    {
+        switch (key)
+        {
+            case "mode": Mode = JsonRead.Str(ref r, key) ?? Mode; return true;
+            case "vni": Vni = JsonRead.Long(ref r, key) ?? Vni; return true;
+            case "port": Port = JsonRead.Int(ref r, key) ?? Port; return true;
+            case "underlayinterface": UnderlayInterface = JsonRead.Str(ref r, key) ?? UnderlayInterface; return true;
+            case "localip": LocalIP = JsonRead.Str(ref r, key) ?? LocalIP; return true;
+            case "bridge": Bridge = JsonRead.Str(ref r, key) ?? Bridge; return true;
+            case "vxlandevice": VxlanDevice = JsonRead.Str(ref r, key) ?? VxlanDevice; return true;
+            // Kept as JSON values: VxlanPeer tells an l2 address from an l3 object and names a malformed one.
+            case "peers": Peers = JsonRead.List(ref r, key, JsonElement.ParseValue) ?? Peers; return true;
+            case "subnetfile": SubnetFile = JsonRead.Str(ref r, key) ?? SubnetFile; return true;
+            case "group": Group = JsonRead.Str(ref r, key) ?? Group; return true;
+            case "ttl": Ttl = JsonRead.Int(ref r, key) ?? Ttl; return true;
+            case "learning": Learning = JsonRead.Bool(ref r, key) ?? Learning; return true;
+            default: return base.ReadKey(ref r, key, json);
+        }
     }
 
     private void Validate()
@@ -237,10 +236,4 @@ internal sealed class VxlanConfig : BridgedNetConf
 
     private static bool IsMulticast(IPAddress a) =>
         a.IsIPv6Multicast || (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (a.GetAddressBytes()[0] & 0xf0) == 0xe0);
-}
-
-[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, Converters = [typeof(CidrAddressConverter), typeof(IPAddressConverter)])]
-[JsonSerializable(typeof(VxlanConfig))]
-internal sealed partial class VxlanJsonContext : JsonSerializerContext
-{
 }

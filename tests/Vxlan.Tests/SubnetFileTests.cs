@@ -89,6 +89,25 @@ public sealed class SubnetFileTests
     }
 
     [Theory]
+    [InlineData("""{"name":"pods","ipam":{}}""", """{"name":"pods","ipam":{"ranges":[[{"subnet":"10.244.3.0/24"}]]}}""")]
+    [InlineData("""{"ipam":{"type":"host-local"}, "IPAM" : { "type" : "host-local" } , "x":1}""",
+        """{"ipam":{"type":"host-local"}, "IPAM" : { "type" : "host-local" ,"ranges":[[{"subnet":"10.244.3.0/24"}]]} , "x":1}""")]
+    public void The_range_is_spliced_into_the_ipam_that_counts_and_every_other_byte_stays(string json, string expected)
+    {
+        byte[] injected = SubnetFileMode.InjectRange(Encoding.UTF8.GetBytes(json), CidrAddress.Parse("10.244.3.0/24"));
+        Assert.Equal(expected, Encoding.UTF8.GetString(injected));
+    }
+
+    [Theory]
+    [InlineData("""{"name":"pods","ipam":{"type":"host-local","Subnet":"10.9.0.0/24"}}""")]
+    [InlineData("""{"name":"pods","ipam":{"type":"host-local","ranges":[]},"ipam":null}""")]
+    public void Ipam_keys_count_in_any_case_and_an_ipam_that_is_no_object_gets_no_range(string json)
+    {
+        byte[] stdin = Encoding.UTF8.GetBytes(json);
+        Assert.Same(stdin, SubnetFileMode.InjectRange(stdin, CidrAddress.Parse("10.244.3.0/24")));
+    }
+
+    [Theory]
     [InlineData("""{"name":"pods","ipam":{"type":"host-local","subnet":"10.9.0.0/24"}}""")]
     [InlineData("""{"name":"pods","ipam":{"type":"host-local","ranges":[[{"subnet":"10.9.0.0/24"}]]}}""")]
     public void An_ipam_range_of_the_config_is_kept(string json)
