@@ -175,7 +175,7 @@ internal sealed class OverlayLab : IDisposable
         Poll(() => Subnet(n) is not null, TimeSpan.FromSeconds(20)) ? Subnet(n)! : throw new InvalidOperationException($"agent {n} wrote no state file: {File.ReadAllText(AgentLog(n))}");
 
     public string Conf(int n) =>
-        $$$"""{"cniVersion":"1.0.0","name":"{{{Network}}}","type":"vxlan","mode":"l3","underlayInterface":"eth0","subnetFile":"{{{StateFile(n)}}}","ipam":{"type":"host-local","dataDir":"{{{Dir}}}/ipam-{{{Node(n)}}}"}}""";
+        $$$"""{"cniVersion":"1.0.0","name":"{{{Network}}}","type":"vxlan","mode":"l3","underlayInterface":"eth0","subnetFile":"{{{StateFile(n)}}}","ipam":{"type":"host-local","dataDir":"{{{Dir}}}/ipam-{{{Node(n)}}}","indexDir":"{{{Dir}}}/index-{{{Node(n)}}}"}}""";
 
     /// <summary>A container on host <paramref name="n"/>, added with the plugin; returns it and its address.</summary>
     public (TestNetns Ns, string Ip) AddContainer(int n)

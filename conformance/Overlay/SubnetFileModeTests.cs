@@ -29,7 +29,7 @@ public sealed class SubnetFileModeTests : IDisposable
     private string File => Path.Combine(_dir, "pods.json");
 
     private string Conf(string extra = "") =>
-        $$$"""{"cniVersion":"1.0.0","name":"pods","type":"vxlan","mode":"l3","underlayInterface":"eth0","subnetFile":"{{{File}}}"{{{extra}}},"ipam":{"type":"host-local","dataDir":"{{{_dir}}}/ipam"}}""";
+        $$$"""{"cniVersion":"1.0.0","name":"pods","type":"vxlan","mode":"l3","underlayInterface":"eth0","subnetFile":"{{{File}}}"{{{extra}}},"ipam":{"type":"host-local","dataDir":"{{{_dir}}}/ipam","indexDir":"{{{_dir}}}/index"}}""";
 
     private CniOutcome Run(string command, string conf) =>
         Plugin.Exec(Paths.Ours("vxlan"), CniCall.Add("c1", _ctr.Path).As(command), conf, _host);
