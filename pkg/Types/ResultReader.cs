@@ -82,29 +82,12 @@ internal static class ResultReader
         return result;
     }
 
-    private static Interface Interface(ref Utf8JsonReader r)
-    {
-        var i = new Interface();
-        JsonRead.Object(ref r, "an interface");
-        while (JsonRead.NextProperty(ref r, out string key))
-        {
-            switch (key.ToLowerInvariant())
-            {
-                case "name": i.Name = JsonRead.Str(ref r, key) ?? i.Name; break;
-                case "mac": i.Mac = JsonRead.Str(ref r, key) ?? i.Mac; break;
-                case "mtu": i.Mtu = JsonRead.Int(ref r, key) ?? i.Mtu; break;
-                case "sandbox": i.Sandbox = JsonRead.Str(ref r, key) ?? i.Sandbox; break;
-                case "socketpath": i.SocketPath = JsonRead.Str(ref r, key) ?? i.SocketPath; break;
-                case "pciid": i.PciId = JsonRead.Str(ref r, key) ?? i.PciId; break;
-                default: r.Skip(); break;
-            }
-        }
-
-        return i;
-    }
+    private static Interface Interface(ref Utf8JsonReader r) => ReadInterface(ref r, withLinkDetails: true);
 
     /// <summary>An interface of 0.3.x and 0.4.0, which know only name, mac and sandbox.</summary>
-    private static Interface Interface04(ref Utf8JsonReader r)
+    private static Interface Interface04(ref Utf8JsonReader r) => ReadInterface(ref r, withLinkDetails: false);
+
+    private static Interface ReadInterface(ref Utf8JsonReader r, bool withLinkDetails)
     {
         var i = new Interface();
         JsonRead.Object(ref r, "an interface");
@@ -115,6 +98,9 @@ internal static class ResultReader
                 case "name": i.Name = JsonRead.Str(ref r, key) ?? i.Name; break;
                 case "mac": i.Mac = JsonRead.Str(ref r, key) ?? i.Mac; break;
                 case "sandbox": i.Sandbox = JsonRead.Str(ref r, key) ?? i.Sandbox; break;
+                case "mtu" when withLinkDetails: i.Mtu = JsonRead.Int(ref r, key) ?? i.Mtu; break;
+                case "socketpath" when withLinkDetails: i.SocketPath = JsonRead.Str(ref r, key) ?? i.SocketPath; break;
+                case "pciid" when withLinkDetails: i.PciId = JsonRead.Str(ref r, key) ?? i.PciId; break;
                 default: r.Skip(); break;
             }
         }
@@ -144,7 +130,12 @@ internal static class ResultReader
         return ip;
     }
 
-    private static Route Route(ref Utf8JsonReader r)
+    private static Route Route(ref Utf8JsonReader r) => ReadRoute(ref r, withAttributes: true);
+
+    /// <summary>A route of 0.1.0 and 0.2.0: only dst and gw.</summary>
+    private static Route Route020(ref Utf8JsonReader r) => ReadRoute(ref r, withAttributes: false);
+
+    private static Route ReadRoute(ref Utf8JsonReader r, bool withAttributes)
     {
         CidrAddress? dst = null;
         var route = new Route();
@@ -155,11 +146,11 @@ internal static class ResultReader
             {
                 case "dst": dst = JsonRead.Cidr(ref r, key) ?? dst; break;
                 case "gw": route.Gw = JsonRead.Ip(ref r, key); break;
-                case "mtu": route.Mtu = JsonRead.Int(ref r, key) ?? route.Mtu; break;
-                case "advmss": route.AdvMss = JsonRead.Int(ref r, key) ?? route.AdvMss; break;
-                case "priority": route.Priority = JsonRead.Int(ref r, key) ?? route.Priority; break;
-                case "table": route.Table = JsonRead.IsNull(ref r) ? null : JsonRead.Int(ref r, key); break;
-                case "scope": route.Scope = JsonRead.IsNull(ref r) ? null : JsonRead.Int(ref r, key); break;
+                case "mtu" when withAttributes: route.Mtu = JsonRead.Int(ref r, key) ?? route.Mtu; break;
+                case "advmss" when withAttributes: route.AdvMss = JsonRead.Int(ref r, key) ?? route.AdvMss; break;
+                case "priority" when withAttributes: route.Priority = JsonRead.Int(ref r, key) ?? route.Priority; break;
+                case "table" when withAttributes: route.Table = JsonRead.IsNull(ref r) ? null : JsonRead.Int(ref r, key); break;
+                case "scope" when withAttributes: route.Scope = JsonRead.IsNull(ref r) ? null : JsonRead.Int(ref r, key); break;
                 default: r.Skip(); break;
             }
         }
@@ -209,26 +200,6 @@ internal static class ResultReader
 
         ip.Config.Address = address ?? throw new JsonException($"{name} has no \"ip\"");
         return ip;
-    }
-
-    /// <summary>A route of 0.1.0 and 0.2.0: only dst and gw.</summary>
-    private static Route Route020(ref Utf8JsonReader r)
-    {
-        CidrAddress? dst = null;
-        var route = new Route();
-        JsonRead.Object(ref r, "a route");
-        while (JsonRead.NextProperty(ref r, out string key))
-        {
-            switch (key.ToLowerInvariant())
-            {
-                case "dst": dst = JsonRead.Cidr(ref r, key) ?? dst; break;
-                case "gw": route.Gw = JsonRead.Ip(ref r, key); break;
-                default: r.Skip(); break;
-            }
-        }
-
-        route.Dst = dst ?? throw new JsonException("a route has no \"dst\"");
-        return route;
     }
 
     private sealed class Ip020
