@@ -16,9 +16,4 @@ internal static partial class Interop
 
     [LibraryImport(Libraries.Libc, EntryPoint = "poll", SetLastError = true)]
     internal static unsafe partial int Poll(PollFd* fds, nuint nfds, int timeoutMs);
-
-    [LibraryImport(Libraries.Libc, EntryPoint = "kill", SetLastError = true)]
-    internal static partial int Kill(int pid, int signal);
-
-    internal const int SIGKILL = 9;
 }

@@ -32,6 +32,11 @@ internal static partial class Interop
     [LibraryImport(Libraries.Libc, EntryPoint = "waitpid", SetLastError = true)]
     internal static unsafe partial int WaitPid(int pid, int* status, int options);
 
+    internal const int SIGKILL = 9;
+
+    [LibraryImport(Libraries.Libc, EntryPoint = "kill", SetLastError = true)]
+    internal static partial int Kill(int pid, int signal);
+
     [LibraryImport(Libraries.Libc, EntryPoint = "posix_spawnattr_init")]
     private static unsafe partial int PosixSpawnAttrInit(byte* attr);
 
