@@ -48,6 +48,29 @@ public static class JsonRead
         return true;
     }
 
+    /// <summary>
+    /// The string under <paramref name="key"/> (lowercase; matched as every reader here matches keys, lowercased) of
+    /// the object the reader is on, the last spelling winning and every other key skipped; null when it has none.
+    /// </summary>
+    public static string? StrUnder(ref Utf8JsonReader r, string name, string key)
+    {
+        string? value = null;
+        Object(ref r, name);
+        while (NextProperty(ref r, out string k))
+        {
+            if (k.ToLowerInvariant() == key)
+            {
+                value = Str(ref r, k) ?? value;
+            }
+            else
+            {
+                r.Skip();
+            }
+        }
+
+        return value;
+    }
+
     /// <summary>An array of items read by <paramref name="item"/>; null for a JSON null.</summary>
     public static List<T>? List<T>(ref Utf8JsonReader r, string name, ItemReader<T> item)
     {

@@ -21,27 +21,7 @@ public sealed class MacRuntimeConfig
 {
     public string? Mac { get; set; }
 
-    public static MacRuntimeConfig Read(ref Utf8JsonReader r) => new() { Mac = ReadMac(ref r, "runtimeConfig") };
-
-    /// <summary>The "mac" of the object the reader is on (any other key skipped); null when it has none.</summary>
-    internal static string? ReadMac(ref Utf8JsonReader r, string name)
-    {
-        string? mac = null;
-        JsonRead.Object(ref r, name);
-        while (JsonRead.NextProperty(ref r, out string key))
-        {
-            if (key.Equals("mac", StringComparison.OrdinalIgnoreCase))
-            {
-                mac = JsonRead.Str(ref r, key) ?? mac;
-            }
-            else
-            {
-                r.Skip();
-            }
-        }
-
-        return mac;
-    }
+    public static MacRuntimeConfig Read(ref Utf8JsonReader r) => new() { Mac = JsonRead.StrUnder(ref r, "runtimeConfig", "mac") };
 }
 
 /// <summary><c>args</c> as far as <c>args.cni.mac</c> goes.</summary>
@@ -55,9 +35,9 @@ public sealed class MacArgs
         JsonRead.Object(ref r, "args");
         while (JsonRead.NextProperty(ref r, out string key))
         {
-            if (key.Equals("cni", StringComparison.OrdinalIgnoreCase) && !JsonRead.IsNull(ref r))
+            if (key.ToLowerInvariant() == "cni" && !JsonRead.IsNull(ref r))
             {
-                args.Cni = new MacArgsCni { Mac = MacRuntimeConfig.ReadMac(ref r, "args.cni") };
+                args.Cni = new MacArgsCni { Mac = JsonRead.StrUnder(ref r, "args.cni", "mac") };
             }
             else
             {

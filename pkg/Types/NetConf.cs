@@ -91,7 +91,7 @@ public class NetConf
             case "capabilities": Capabilities = JsonRead.IsNull(ref r) ? Capabilities : ReadCapabilities(ref r); return true;
             case "ipam": Ipam = JsonRead.IsNull(ref r) ? Ipam : IpamConf.Read(ref r); return true;
             case "dns": Dns = JsonRead.IsNull(ref r) ? Dns : ResultReader.Dns(ref r); return true;
-            case "prevresult": PrevResult = JsonRead.IsNull(ref r) ? PrevResult : JsonRead.Raw(ref r, json); return true;
+            case "prevresult": PrevResult = JsonRead.Raw(ref r, json) ?? PrevResult; return true;
             case "cni.dev/valid-attachments": ValidAttachments = JsonRead.List(ref r, key, GcAttachment.Read) ?? ValidAttachments; return true;
             case "cni.dev/attachments": LegacyAttachments = JsonRead.List(ref r, key, GcAttachment.Read) ?? LegacyAttachments; return true;
             default: return false;
@@ -122,24 +122,7 @@ public sealed class IpamConf
 {
     public string? Type { get; set; }
 
-    internal static IpamConf Read(ref Utf8JsonReader r)
-    {
-        var ipam = new IpamConf();
-        JsonRead.Object(ref r, "ipam");
-        while (JsonRead.NextProperty(ref r, out string key))
-        {
-            if (key.Equals("type", StringComparison.OrdinalIgnoreCase))
-            {
-                ipam.Type = JsonRead.Str(ref r, key) ?? ipam.Type;
-            }
-            else
-            {
-                r.Skip();
-            }
-        }
-
-        return ipam;
-    }
+    internal static IpamConf Read(ref Utf8JsonReader r) => new() { Type = JsonRead.StrUnder(ref r, "ipam", "type") };
 }
 
 public sealed class GcAttachment
@@ -148,7 +131,7 @@ public sealed class GcAttachment
 
     public string IfName { get; set; } = "";
 
-    internal static GcAttachment Read(ref Utf8JsonReader r)
+    public static GcAttachment Read(ref Utf8JsonReader r)
     {
         var a = new GcAttachment();
         JsonRead.Object(ref r, "an attachment");

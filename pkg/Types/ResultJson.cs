@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace CniPlugins.Types;
@@ -29,7 +28,4 @@ public static class ResultJson
             throw new CniException(ErrorCode.DecodingFailure, $"failed to parse result of version {version}: {e.Message}", inner: e);
         }
     }
-
-    /// <summary>The same for a result embedded in a config (prevResult), read from its bytes as they came.</summary>
-    public static Result Parse(JsonElement json, string version) => Parse(JsonMarshal.GetRawUtf8Value(json), version);
 }

@@ -118,7 +118,7 @@ internal static class ResultReader
         {
             switch (key.ToLowerInvariant())
             {
-                case "interface": ip.Interface = JsonRead.IsNull(ref r) ? null : JsonRead.Int(ref r, key); break;
+                case "interface": ip.Interface = JsonRead.Int(ref r, key); break;
                 case "address": address = JsonRead.Cidr(ref r, key) ?? address; break;
                 case "gateway": ip.Gateway = JsonRead.Ip(ref r, key); break;
                 case "version": JsonRead.Str(ref r, key); break;
@@ -149,8 +149,8 @@ internal static class ResultReader
                 case "mtu" when withAttributes: route.Mtu = JsonRead.Int(ref r, key) ?? route.Mtu; break;
                 case "advmss" when withAttributes: route.AdvMss = JsonRead.Int(ref r, key) ?? route.AdvMss; break;
                 case "priority" when withAttributes: route.Priority = JsonRead.Int(ref r, key) ?? route.Priority; break;
-                case "table" when withAttributes: route.Table = JsonRead.IsNull(ref r) ? null : JsonRead.Int(ref r, key); break;
-                case "scope" when withAttributes: route.Scope = JsonRead.IsNull(ref r) ? null : JsonRead.Int(ref r, key); break;
+                case "table" when withAttributes: route.Table = JsonRead.Int(ref r, key); break;
+                case "scope" when withAttributes: route.Scope = JsonRead.Int(ref r, key); break;
                 default: r.Skip(); break;
             }
         }

@@ -210,7 +210,7 @@ internal sealed class PortmapRuntimeConfig
         JsonRead.Object(ref r, "runtimeConfig");
         while (JsonRead.NextProperty(ref r, out string key))
         {
-            if (key.Equals("portMappings", StringComparison.OrdinalIgnoreCase))
+            if (key.ToLowerInvariant() == "portmappings")
             {
                 rc.PortMappings = JsonRead.List(ref r, key, PortMapping.Read) ?? rc.PortMappings;
             }

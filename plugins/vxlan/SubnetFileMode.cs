@@ -62,7 +62,7 @@ internal static class SubnetFileMode
         bool ipamEmpty = false, hasRange = false;
         while (JsonRead.NextProperty(ref r, out string key))
         {
-            if (!key.Equals("ipam", StringComparison.OrdinalIgnoreCase))
+            if (key.ToLowerInvariant() != "ipam")
             {
                 r.Skip();
                 continue;
@@ -80,7 +80,7 @@ internal static class SubnetFileMode
             while (JsonRead.NextProperty(ref r, out string inner))
             {
                 ipamEmpty = false;
-                hasRange |= inner.Equals("ranges", StringComparison.OrdinalIgnoreCase) || inner.Equals("subnet", StringComparison.OrdinalIgnoreCase);
+                hasRange |= inner.ToLowerInvariant() is "ranges" or "subnet";
                 r.Skip();
             }
 

@@ -65,12 +65,4 @@ public sealed class ResultReaderTests
         Assert.Equal(ErrorCode.DecodingFailure, e.Code);
         Assert.StartsWith($"failed to parse result of version {version}: ", e.Message);
     }
-
-    [Fact]
-    public void A_prev_result_inside_a_config_is_read_from_its_own_bytes()
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse("""{"prevResult":{"cniVersion":"1.0.0","ips":[{"address":"10.0.0.2/24"}]}}""");
-        var r = ResultJson.Parse(doc.RootElement.GetProperty("prevResult"), "1.0.0");
-        Assert.Equal("10.0.0.2/24", r.Ips!.Single().Address.ToString());
-    }
 }

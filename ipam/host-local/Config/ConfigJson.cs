@@ -1,3 +1,5 @@
+using CniPlugins.Types;
+
 namespace CniPlugins.HostLocal.Config;
 
 // The wire shape of the config, filled by ConfigReader. Addresses stay strings here so that a malformed one gets
@@ -18,9 +20,9 @@ internal sealed class NetJson
     /// <summary>The raw prevResult object, parsed by CHECK alone.</summary>
     public ReadOnlyMemory<byte>? PrevResult { get; set; }
 
-    public List<AttachmentJson>? ValidAttachments { get; set; }
+    public List<GcAttachment>? ValidAttachments { get; set; }
 
-    public List<AttachmentJson>? LegacyAttachments { get; set; }
+    public List<GcAttachment>? LegacyAttachments { get; set; }
 }
 
 internal sealed class IpamJson
@@ -91,11 +93,4 @@ internal sealed class ArgsJson
 internal sealed class CniArgsJson
 {
     public List<string>? Ips { get; set; }
-}
-
-internal sealed class AttachmentJson
-{
-    public string? ContainerId { get; set; }
-
-    public string? IfName { get; set; }
 }

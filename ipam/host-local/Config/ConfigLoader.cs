@@ -102,8 +102,7 @@ internal static class ConfigLoader
             ResolvConf = string.IsNullOrEmpty(ipam.ResolvConf) ? null : ipam.ResolvConf,
             RequestedIps = requested,
             PrevResult = net.PrevResult,
-            ValidAttachments = (net.ValidAttachments ?? net.LegacyAttachments)?
-                .Select(a => new GcAttachment { ContainerId = a.ContainerId ?? "", IfName = a.IfName ?? "" }).ToList(),
+            ValidAttachments = net.ValidAttachments ?? net.LegacyAttachments,
         };
     }
 

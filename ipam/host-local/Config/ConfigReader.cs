@@ -1,11 +1,12 @@
 using System.Text.Json;
+using CniPlugins.Types;
 using static CniPlugins.Types.JsonRead;
 
 namespace CniPlugins.HostLocal.Config;
 
 /// <summary>
 /// Reads the config into <see cref="NetJson"/> in one pass of a <see cref="Utf8JsonReader"/>, by the rules of
-/// <see cref="CniPlugins.Types.JsonRead"/>. Not a serializer context, whose metadata is a third of a host-local run,
+/// <see cref="JsonRead"/>. Not a serializer context, whose metadata is a third of a host-local run,
 /// nor a JsonDocument, which rents from the shared ArrayPool, whose first returns run a processor-id calibration
 /// (0.3 ms); this is a plugin that lives two milliseconds.
 /// </summary>
@@ -27,8 +28,8 @@ internal static class ConfigReader
                 case "runtimeconfig": net.RuntimeConfig = IsNull(ref r) ? null : RuntimeConfig(ref r); break;
                 case "args": net.Args = IsNull(ref r) ? null : Args(ref r); break;
                 case "prevresult": net.PrevResult = Raw(ref r, json); break;
-                case "cni.dev/valid-attachments": net.ValidAttachments = List(ref r, key, Attachment); break;
-                case "cni.dev/attachments": net.LegacyAttachments = List(ref r, key, Attachment); break;
+                case "cni.dev/valid-attachments": net.ValidAttachments = List(ref r, key, GcAttachment.Read); break;
+                case "cni.dev/attachments": net.LegacyAttachments = List(ref r, key, GcAttachment.Read); break;
                 default: r.Skip(); break;
             }
         }
@@ -158,23 +159,6 @@ internal static class ConfigReader
         }
 
         return args;
-    }
-
-    private static AttachmentJson Attachment(ref Utf8JsonReader r)
-    {
-        var a = new AttachmentJson();
-        Object(ref r, "attachment");
-        while (NextProperty(ref r, out string key))
-        {
-            switch (key.ToLowerInvariant())
-            {
-                case "containerid": a.ContainerId = Str(ref r, key) ?? a.ContainerId; break;
-                case "ifname": a.IfName = Str(ref r, key) ?? a.IfName; break;
-                default: r.Skip(); break;
-            }
-        }
-
-        return a;
     }
 
     private static string IpString(ref Utf8JsonReader r) => Str(ref r, "ips") ?? "";
